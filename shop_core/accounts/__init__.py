@@ -1,0 +1,1 @@
+"""Accounts: one users table for customers and staff, sessions, tokens, password reset."""

@@ -1,0 +1,1 @@
+"""Invitation codes: registration is invite-only; owners generate and disable codes."""
