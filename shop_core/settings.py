@@ -22,6 +22,7 @@ class Settings(BaseSettings):
 
     shop_name: str = "Juniper & Co."
     public_url: str = "http://localhost:3000"
+    currency: str = Field(default="EUR", pattern=r"^[A-Z]{3}$")
     data_dir: Path = PROJECT_DIR / "var"
 
     database_url: str = ""

@@ -1,0 +1,1 @@
+"""Transactional email: Jinja2 templates, a durable queue table, SMTP or outbox delivery."""
