@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 
 import shop_core.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from shop_core.db import get_engine
+from shop_core.migrations import include_name
 
 target_metadata = SQLModel.metadata
 
@@ -24,6 +25,7 @@ def _run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

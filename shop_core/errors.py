@@ -25,6 +25,7 @@ class DomainError(Exception):
         if status:
             self.status = status
         self.fields = fields or {}
+        self.extra: dict = {}
 
 
 class InvalidInput(DomainError):

@@ -2,10 +2,35 @@
 
 from shop_core.accounts.models import AuthSession, PasswordResetToken, RefreshToken, User
 from shop_core.audit.models import AuditEntry
+from shop_core.catalog.models import (
+    Category,
+    Collection,
+    CollectionProduct,
+    Product,
+    ProductCategory,
+    ProductImage,
+    ProductOption,
+    ProductTag,
+    Variant,
+    VariantOptionValue,
+)
 from shop_core.email.models import EmailMessage
+from shop_core.inventory.models import InventoryItem, StockMovement
 from shop_core.invitations.models import Invitation, InvitationRedemption
 
 __all__ = [
+    "Category",
+    "Collection",
+    "CollectionProduct",
+    "InventoryItem",
+    "Product",
+    "ProductCategory",
+    "ProductImage",
+    "ProductOption",
+    "ProductTag",
+    "StockMovement",
+    "Variant",
+    "VariantOptionValue",
     "AuditEntry",
     "AuthSession",
     "EmailMessage",

@@ -16,9 +16,7 @@ request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 HTTP_REQUESTS = Counter(
     "shop_http_requests_total", "HTTP API requests", ["method", "route", "status"]
 )
-HTTP_LATENCY = Histogram(
-    "shop_http_request_seconds", "HTTP API latency", ["method", "route"]
-)
+HTTP_LATENCY = Histogram("shop_http_request_seconds", "HTTP API latency", ["method", "route"])
 
 
 class _RequestIdFilter(logging.Filter):

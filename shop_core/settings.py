@@ -56,7 +56,7 @@ class Settings(BaseSettings):
             # Heroku-style URLs name the driver "postgres"; we always speak psycopg 3.
             for prefix in ("postgres://", "postgresql://"):
                 if url.startswith(prefix):
-                    return "postgresql+psycopg://" + url[len(prefix):]
+                    return "postgresql+psycopg://" + url[len(prefix) :]
             return url
         return f"sqlite:///{self.data_dir / 'shop.db'}"
 

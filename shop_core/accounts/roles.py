@@ -44,8 +44,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
         _STAFF | {Perm.SUPPORT_HANDLE, Perm.CUSTOMERS_VIEW, Perm.ORDERS_VIEW, Perm.CATALOG_VIEW}
     ),
     Role.MARKETER: frozenset(
-        _STAFF
-        | {Perm.MARKETING_MANAGE, Perm.REPORTS_VIEW, Perm.CUSTOMERS_VIEW, Perm.CATALOG_VIEW}
+        _STAFF | {Perm.MARKETING_MANAGE, Perm.REPORTS_VIEW, Perm.CUSTOMERS_VIEW, Perm.CATALOG_VIEW}
     ),
     Role.OPERATIONS: frozenset(
         _STAFF

@@ -222,7 +222,9 @@ def _issue_pair(session: Session, user_id: int, auth: AuthSession) -> TokenPair:
     )
 
 
-def login(session: Session, *, email: str, password: str, ip: str = "") -> tuple[UserView, TokenPair]:
+def login(
+    session: Session, *, email: str, password: str, ip: str = ""
+) -> tuple[UserView, TokenPair]:
     user = _check_credentials(session, email=email, password=password, ip=ip)
     auth = _new_session(session, user, channel="api", days=get_settings().refresh_token_days)
     session.flush()
@@ -233,7 +235,9 @@ def refresh(session: Session, *, refresh_token: str) -> TokenPair:
     claims = decode_token(refresh_token, expected_type="refresh")
     auth = session.get(AuthSession, claims.get("sid"))
     if auth is None or auth.revoked_at is not None or auth.expires_at <= utcnow():
-        raise NotAuthenticated("This session has ended. Please sign in again.", code="invalid_token")
+        raise NotAuthenticated(
+            "This session has ended. Please sign in again.", code="invalid_token"
+        )
     used = session.execute(
         update(RefreshToken)
         .where(RefreshToken.jti == claims.get("jti"), RefreshToken.used_at.is_(None))
@@ -260,7 +264,9 @@ def authenticate_access_token(session: Session, token: str) -> tuple[UserView, s
         raise NotAuthenticated("Token is invalid or expired.", code="invalid_token")
     user, auth = row
     if auth.revoked_at is not None or not user.is_active:
-        raise NotAuthenticated("This session has ended. Please sign in again.", code="invalid_token")
+        raise NotAuthenticated(
+            "This session has ended. Please sign in again.", code="invalid_token"
+        )
     return to_view(user), auth.id
 
 
@@ -420,7 +426,12 @@ def change_password(
 
 
 def list_users(
-    session: Session, *, q: str | None = None, role: str | None = None, page: int = 1, per_page: int = 25
+    session: Session,
+    *,
+    q: str | None = None,
+    role: str | None = None,
+    page: int = 1,
+    per_page: int = 25,
 ) -> Page[UserView]:
     stmt = select(User).order_by(User.created_at.desc(), User.id.desc())
     if q and q.strip():
@@ -430,7 +441,9 @@ def list_users(
         _parse_role(role)
         stmt = stmt.where(User.role == role)
     rows, total = paginate(session, stmt, page=page, per_page=per_page)
-    return Page[UserView](items=[to_view(u) for u in rows], total=total, page=page, per_page=per_page)
+    return Page[UserView](
+        items=[to_view(u) for u in rows], total=total, page=page, per_page=per_page
+    )
 
 
 def _parse_role(role: str) -> Role:
@@ -457,7 +470,9 @@ def change_role(session: Session, *, actor: UserView, user_id: int, role: str) -
         return to_view(user)
     if before == Role.OWNER.value:
         owners = session.exec(
-            select(func.count()).select_from(User).where(User.role == Role.OWNER.value, User.is_active)
+            select(func.count())
+            .select_from(User)
+            .where(User.role == Role.OWNER.value, User.is_active)
         ).one()
         if owners <= 1:
             raise Conflict("The shop needs at least one owner.", code="last_owner")

@@ -71,7 +71,9 @@ def list_invitations(
 
 
 @router.patch("/invitations/{code}", response_model=invitations.InvitationView)
-def patch_invitation(code: str, body: InvitationPatch, user: InviteManager) -> invitations.InvitationView:
+def patch_invitation(
+    code: str, body: InvitationPatch, user: InviteManager
+) -> invitations.InvitationView:
     with unit_of_work() as session:
         return invitations.disable_invitation(session, actor=user.actor, code=code)
 

@@ -7,7 +7,7 @@ import uuid
 
 from fastapi import FastAPI, Request
 
-from shop_core.api import admin_accounts, auth, ops
+from shop_core.api import admin_accounts, admin_catalog, auth, catalog, ops
 from shop_core.api.errors import install_error_handlers
 from shop_core.observability import HTTP_LATENCY, HTTP_REQUESTS, configure_logging, request_id_var
 
@@ -32,7 +32,13 @@ def create_api() -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(app)
-    for router in (auth.router, admin_accounts.router, ops.router):
+    for router in (
+        auth.router,
+        catalog.router,
+        admin_accounts.router,
+        admin_catalog.router,
+        ops.router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
     # Load balancers and Kubernetes probe the root paths.
     app.include_router(ops.router, include_in_schema=False)

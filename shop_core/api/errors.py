@@ -28,10 +28,15 @@ _HTTP_CODES = {
 
 
 def error_response(
-    status: int, code: str, message: str, fields: dict | None = None, headers: dict | None = None
+    status: int,
+    code: str,
+    message: str,
+    fields: dict | None = None,
+    headers: dict | None = None,
+    extra: dict | None = None,
 ) -> JSONResponse:
     return JSONResponse(
-        {"error": {"code": code, "message": message, "fields": fields or {}}},
+        {"error": {"code": code, "message": message, "fields": fields or {}, **(extra or {})}},
         status_code=status,
         headers=headers,
     )
@@ -48,7 +53,7 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = {"Retry-After": "60"} if isinstance(exc, RateLimited) else None
         if exc.status == 401:
             headers = {"WWW-Authenticate": "Bearer"}
-        return error_response(exc.status, exc.code, exc.message, exc.fields, headers)
+        return error_response(exc.status, exc.code, exc.message, exc.fields, headers, exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

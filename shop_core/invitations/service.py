@@ -115,7 +115,9 @@ def create_invitations(
     if fields:
         raise InvalidInput("Invitation settings are not valid.", fields=fields)
     invitations = [
-        Invitation(code=_new_code(), max_uses=max_uses, expires_at=expires_at, created_by_id=actor.id)
+        Invitation(
+            code=_new_code(), max_uses=max_uses, expires_at=expires_at, created_by_id=actor.id
+        )
         for _ in range(count)
     ]
     session.add_all(invitations)
@@ -127,7 +129,10 @@ def create_invitations(
             action="invitation.created",
             target_type="invitation",
             target_id=inv.code,
-            after={"max_uses": max_uses, "expires_at": expires_at.isoformat() if expires_at else None},
+            after={
+                "max_uses": max_uses,
+                "expires_at": expires_at.isoformat() if expires_at else None,
+            },
         )
     return [_view(inv) for inv in invitations]
 
@@ -168,7 +173,10 @@ def _redeemers(session: Session, invitation_ids: list[int]) -> dict[int, list[Re
     for redemption, user in rows:
         out.setdefault(redemption.invitation_id, []).append(
             Redeemer(
-                user_id=user.id, email=user.email, name=user.name, redeemed_at=redemption.redeemed_at
+                user_id=user.id,
+                email=user.email,
+                name=user.name,
+                redeemed_at=redemption.redeemed_at,
             )
         )
     return out

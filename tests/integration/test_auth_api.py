@@ -72,7 +72,9 @@ def test_register_used_code_is_refused_and_changes_nothing(api, invite_code):
 
 def test_register_disabled_code(api, owner_headers, invite_code):
     patched = api.patch(
-        f"/api/v1/admin/invitations/{invite_code}", json={"status": "disabled"}, headers=owner_headers
+        f"/api/v1/admin/invitations/{invite_code}",
+        json={"status": "disabled"},
+        headers=owner_headers,
     )
     assert patched.status_code == 200
     assert patched.json()["status"] == "disabled"
@@ -241,8 +243,14 @@ def test_password_reset_flow(api, customer):
     )
     assert done.status_code == 200
     assert api.get("/api/v1/me", headers=old).status_code == 401  # old sessions ended
-    assert api.post(LOGIN, json={"email": customer.email, "password": CUSTOMER_PASSWORD}).status_code == 401
-    assert api.post(LOGIN, json={"email": customer.email, "password": "brand-new-pass"}).status_code == 200
+    assert (
+        api.post(LOGIN, json={"email": customer.email, "password": CUSTOMER_PASSWORD}).status_code
+        == 401
+    )
+    assert (
+        api.post(LOGIN, json={"email": customer.email, "password": "brand-new-pass"}).status_code
+        == 200
+    )
     again = api.post(
         "/api/v1/auth/password-reset/confirm", json={"token": token, "password": "another-pass-1"}
     )
@@ -285,7 +293,9 @@ def test_password_reset_rate_limited(api, customer):
 def test_password_reset_confirm_weak_password(api, customer):
     api.post("/api/v1/auth/password-reset", json={"email": customer.email})
     token = _reset_link_token(customer.email)
-    response = api.post("/api/v1/auth/password-reset/confirm", json={"token": token, "password": "x"})
+    response = api.post(
+        "/api/v1/auth/password-reset/confirm", json={"token": token, "password": "x"}
+    )
     assert response.status_code == 422
     # the token was not spent by the failed attempt
     ok = api.post(
@@ -325,4 +335,7 @@ def test_inactive_user_cannot_sign_in(api):
         row = session.get(User, user.id)
         row.is_active = False
         session.add(row)
-    assert api.post(LOGIN, json={"email": user.email, "password": "gone-password-1"}).status_code == 401
+    assert (
+        api.post(LOGIN, json={"email": user.email, "password": "gone-password-1"}).status_code
+        == 401
+    )

@@ -8,12 +8,15 @@ from sqlmodel import SQLModel
 
 import shop_core.models  # noqa: F401
 from shop_core.db import get_engine
+from shop_core.migrations import include_name
 
 
 def test_models_match_migrations():
     # The session fixture ran `alembic upgrade head` on an empty database.
     with get_engine().connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": include_name}
+        )
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == [], f"models and migrations differ; run alembic revision --autogenerate: {diff}"
 

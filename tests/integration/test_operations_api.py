@@ -53,7 +53,17 @@ def test_security_headers_and_request_id(api):
     assert response.headers["X-Request-ID"] == "abc123"
 
 
-JUNK_BODIES = [None, "", "[]", "null", "{", '{"email": 5}', '{"password": null}', "\x00\xff", "9" * 5000]
+JUNK_BODIES = [
+    None,
+    "",
+    "[]",
+    "null",
+    "{",
+    '{"email": 5}',
+    '{"password": null}',
+    "\x00\xff",
+    "9" * 5000,
+]
 ENDPOINTS = [
     ("post", "/api/v1/auth/register"),
     ("post", "/api/v1/auth/login"),

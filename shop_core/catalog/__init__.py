@@ -1,0 +1,1 @@
+"""Catalog: products with options and variants, images, the category tree, collections, search."""
