@@ -17,12 +17,14 @@ from shop_core.catalog.models import (
 from shop_core.email.models import EmailMessage
 from shop_core.inventory.models import InventoryItem, StockMovement
 from shop_core.invitations.models import Invitation, InvitationRedemption
+from shop_core.jobs.models import JobRun
 
 __all__ = [
     "Category",
     "Collection",
     "CollectionProduct",
     "InventoryItem",
+    "JobRun",
     "Product",
     "ProductCategory",
     "ProductImage",
