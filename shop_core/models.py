@@ -2,6 +2,7 @@
 
 from shop_core.accounts.models import AuthSession, PasswordResetToken, RefreshToken, User
 from shop_core.audit.models import AuditEntry
+from shop_core.cart.models import Cart, CartItem
 from shop_core.catalog.models import (
     Category,
     Collection,
@@ -18,8 +19,29 @@ from shop_core.email.models import EmailMessage
 from shop_core.inventory.models import InventoryItem, StockMovement
 from shop_core.invitations.models import Invitation, InvitationRedemption
 from shop_core.jobs.models import JobRun
+from shop_core.orders import guards  # noqa: F401  (immutable order snapshots)
+from shop_core.orders.models import (
+    Address,
+    IdempotencyRecord,
+    Order,
+    OrderEvent,
+    OrderItem,
+    Refund,
+    Shipment,
+)
+from shop_core.payments.models import WebhookEvent
 
 __all__ = [
+    "Address",
+    "Cart",
+    "CartItem",
+    "IdempotencyRecord",
+    "Order",
+    "OrderEvent",
+    "OrderItem",
+    "Refund",
+    "Shipment",
+    "WebhookEvent",
     "Category",
     "Collection",
     "CollectionProduct",

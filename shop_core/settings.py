@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     stripe_webhook_secret: str = ""
     secret_key: str = ""
 
+    backend_url: str = "http://localhost:8000"
+    tax_rate_bps: int = Field(default=800, ge=0, le=5000)  # 8.00 % on top of net prices
+    shipping_flat: int = Field(default=495, ge=0)
+    shipping_express: int = Field(default=1295, ge=0)
+    shipping_free_over: int = Field(default=5000, ge=0)
+    reservation_minutes: int = Field(default=30, ge=1)
+
     access_token_minutes: int = Field(default=15, ge=1, le=15)
     refresh_token_days: int = Field(default=30, ge=1)
     web_session_days: int = Field(default=30, ge=1)
@@ -71,15 +78,24 @@ class Settings(BaseSettings):
     @property
     def jwt_secret(self) -> str:
         """The signing key; generated once and kept in the data folder when not configured."""
-        if self.secret_key:
-            return self.secret_key
-        path = self.data_dir / "secret_key"
+        return self.secret_key or self._generated_secret("secret_key", "")
+
+    @property
+    def webhook_secret(self) -> str:
+        """Stripe's endpoint secret, or the test gateway's own when Stripe is not configured."""
+        return self.stripe_webhook_secret or self._generated_secret("webhook_secret", "whsec_")
+
+    @property
+    def uses_stripe(self) -> bool:
+        return bool(self.stripe_secret_key)
+
+    def _generated_secret(self, name: str, prefix: str) -> str:
+        path = self.data_dir / name
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
-            candidate = secrets.token_urlsafe(48)
             try:
                 with path.open("x") as fh:  # "x": the first process to start wins the race
-                    fh.write(candidate)
+                    fh.write(prefix + secrets.token_urlsafe(32))
             except FileExistsError:
                 pass
         return path.read_text().strip()

@@ -150,6 +150,9 @@ def register(
     except IntegrityError as exc:  # a concurrent registration took the address
         raise _email_taken() from exc
     invitations.redeem(session, code=invite_code, user_id=user.id)
+    from shop_core.orders.service import claim_guest_orders
+
+    claim_guest_orders(session, user_id=user.id, email=user.email)
     queue_email(
         session,
         to=user.email,

@@ -7,7 +7,16 @@ import uuid
 
 from fastapi import FastAPI, Request
 
-from shop_core.api import admin_accounts, admin_catalog, auth, catalog, ops
+from shop_core.api import (
+    admin_accounts,
+    admin_catalog,
+    admin_orders,
+    auth,
+    catalog,
+    ops,
+    payments,
+    shopping,
+)
 from shop_core.api.errors import install_error_handlers
 from shop_core.observability import HTTP_LATENCY, HTTP_REQUESTS, configure_logging, request_id_var
 
@@ -37,6 +46,9 @@ def create_api() -> FastAPI:
         catalog.router,
         admin_accounts.router,
         admin_catalog.router,
+        shopping.router,
+        payments.router,
+        admin_orders.router,
         ops.router,
     ):
         app.include_router(router, prefix=API_PREFIX)

@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from shop_core.accounts import service as accounts
 from shop_core.api.deps import ClientIp, CurrentCaller
+from shop_core.cart import service as carts
 from shop_core.db import unit_of_work
 
 router = APIRouter(tags=["auth"])
@@ -64,7 +65,9 @@ def register(body: RegisterIn, ip: ClientIp) -> accounts.UserView:
 @router.post("/auth/login", response_model=accounts.TokenPair)
 def login(body: LoginIn, ip: ClientIp) -> accounts.TokenPair:
     with unit_of_work() as session:
-        _, pair = accounts.login(session, email=body.email, password=body.password, ip=ip)
+        user, pair = accounts.login(session, email=body.email, password=body.password, ip=ip)
+        if body.cart_id:
+            carts.merge_guest_cart(session, guest_cart_id=body.cart_id, user_id=user.id)
     return pair
 
 

@@ -5,10 +5,11 @@ transactions race for the last unit.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel
-from sqlalchemy import delete, exists, update
+from sqlalchemy import delete, exists, func, update
 from sqlmodel import Session, select
 
 from shop_core.catalog.models import Product, Variant
@@ -211,3 +212,171 @@ def delete_items(session: Session, variant_ids: list[int]) -> None:
     if variant_ids:
         session.execute(delete(StockMovement).where(StockMovement.variant_id.in_(variant_ids)))
         session.execute(delete(InventoryItem).where(InventoryItem.variant_id.in_(variant_ids)))
+
+
+class MovementOut(BaseModel):
+    kind: str
+    on_hand_delta: int
+    reserved_delta: int
+    reason: str
+    reference: str | None
+    created_at: datetime
+
+
+class StockDetail(StockLevel):
+    movements: list[MovementOut]
+
+
+class LowStockRow(BaseModel):
+    sku: str
+    product_title: str
+    variant_id: int
+    available: int
+    low_stock_threshold: int
+
+
+class Drift(BaseModel):
+    variant_id: int
+    sku: str
+    on_hand: int
+    ledger_on_hand: int
+    reserved: int
+    ledger_reserved: int
+
+
+def stock_detail(session: Session, *, sku: str, limit: int = 50) -> StockDetail:
+    level = stock_level(session, sku=sku)
+    rows = session.exec(
+        select(StockMovement)
+        .where(StockMovement.variant_id == level.variant_id)
+        .order_by(StockMovement.created_at.desc(), StockMovement.id.desc())
+        .limit(limit)
+    ).all()
+    return StockDetail(
+        **level.model_dump(),
+        movements=[MovementOut.model_validate(r, from_attributes=True) for r in rows],
+    )
+
+
+def move_by_sku(
+    session: Session, *, sku: str, delta: int, reason: str, note: str = "", actor_id: int | None
+) -> StockLevel:
+    """Staff stock changes: receive, adjustment or return, by SKU."""
+    allowed = {MovementKind.RECEIVE, MovementKind.ADJUSTMENT, MovementKind.RETURN}
+    try:
+        kind = MovementKind(reason)
+    except ValueError:
+        kind = None
+    if kind not in allowed:
+        raise InvalidInput(
+            "Unknown reason.", fields={"reason": "One of receive, adjustment, return."}
+        )
+    level = stock_level(session, sku=sku)
+    record_movement(
+        session,
+        variant_id=level.variant_id,
+        kind=kind,
+        quantity=delta,
+        reason=note or kind.value,
+        actor_id=actor_id,
+    )
+    session.flush()
+    return stock_level(session, sku=sku)
+
+
+def low_stock(session: Session, *, limit: int = 200) -> list[LowStockRow]:
+    rows = session.exec(
+        select(Variant.sku, Product.title, InventoryItem)
+        .join(Variant, Variant.id == InventoryItem.variant_id)
+        .join(Product, Product.id == Variant.product_id)
+        .where(
+            Product.status == "active",
+            InventoryItem.on_hand - InventoryItem.reserved <= InventoryItem.low_stock_threshold,
+        )
+        .order_by(InventoryItem.on_hand - InventoryItem.reserved, Variant.sku)
+        .limit(limit)
+    ).all()
+    return [
+        LowStockRow(
+            sku=sku,
+            product_title=title,
+            variant_id=item.variant_id,
+            available=item.on_hand - item.reserved,
+            low_stock_threshold=item.low_stock_threshold,
+        )
+        for sku, title, item in rows
+    ]
+
+
+def set_threshold(session: Session, *, sku: str, threshold: int) -> StockLevel:
+    if not 0 <= threshold <= 1_000_000:
+        raise InvalidInput(
+            "Threshold must be 0 or more.", fields={"low_stock_threshold": "0 or more."}
+        )
+    level = stock_level(session, sku=sku)
+    ensure_item(session, level.variant_id)
+    session.execute(
+        update(InventoryItem)
+        .where(InventoryItem.variant_id == level.variant_id)
+        .values(low_stock_threshold=threshold)
+        .execution_options(synchronize_session=False)
+    )
+    return stock_level(session, sku=sku)
+
+
+def reconcile(session: Session) -> list[Drift]:
+    """Recompute every item from the ledger; report any difference from the read model."""
+    sums = (
+        select(
+            StockMovement.variant_id,
+            func.coalesce(func.sum(StockMovement.on_hand_delta), 0).label("on_hand"),
+            func.coalesce(func.sum(StockMovement.reserved_delta), 0).label("reserved"),
+        )
+        .group_by(StockMovement.variant_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(Variant.sku, InventoryItem, sums.c.on_hand, sums.c.reserved)
+        .join(Variant, Variant.id == InventoryItem.variant_id)
+        .join(sums, sums.c.variant_id == InventoryItem.variant_id, isouter=True)
+    ).all()
+    drift = []
+    for sku, item, ledger_on_hand, ledger_reserved in rows:
+        ledger_on_hand, ledger_reserved = int(ledger_on_hand or 0), int(ledger_reserved or 0)
+        if (item.on_hand, item.reserved) != (ledger_on_hand, ledger_reserved):
+            drift.append(
+                Drift(
+                    variant_id=item.variant_id,
+                    sku=sku,
+                    on_hand=item.on_hand,
+                    ledger_on_hand=ledger_on_hand,
+                    reserved=item.reserved,
+                    ledger_reserved=ledger_reserved,
+                )
+            )
+    return drift
+
+
+def low_stock_digest_job() -> int:
+    """Daily: email the low-stock list to everyone with the inventory permission."""
+    from shop_core.accounts.models import User
+    from shop_core.accounts.roles import ROLE_PERMISSIONS, Perm
+    from shop_core.db import unit_of_work
+    from shop_core.email.service import queue_email
+
+    roles = [r.value for r, perms in ROLE_PERMISSIONS.items() if Perm.INVENTORY_MANAGE in perms]
+    with unit_of_work() as session:
+        rows = low_stock(session)
+        if not rows:
+            return 0
+        recipients = session.exec(
+            select(User.email).where(User.role.in_(roles), User.is_active)
+        ).all()
+        for email in recipients:
+            queue_email(
+                session,
+                to=email,
+                template="low_stock_digest",
+                context={"rows": [r.model_dump() for r in rows]},
+            )
+        return len(recipients)

@@ -1,0 +1,1 @@
+"""Server-side carts: guests by an unguessable id, customers by account."""

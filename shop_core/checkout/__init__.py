@@ -1,0 +1,1 @@
+"""Checkout: turn a cart into an order with reserved stock and a payment session."""

@@ -1,0 +1,1 @@
+"""Orders: immutable snapshots of what was bought, their lifecycle, shipments and refunds."""
