@@ -79,9 +79,8 @@ def record_movement(
         )
     on_hand_sign, reserved_sign = _EFFECTS[kind]
     d_on_hand, d_reserved = on_hand_sign * quantity, reserved_sign * quantity
-    ensure_item(session, variant_id)
     item = InventoryItem.__table__.c
-    guarded = session.execute(
+    guarded = (
         update(InventoryItem)
         .where(
             item.variant_id == variant_id,
@@ -93,9 +92,14 @@ def record_movement(
             reserved=item.reserved + d_reserved,
             updated_at=utcnow(),
         )
+        .returning(item.on_hand, item.reserved)
         .execution_options(synchronize_session=False)
     )
-    if guarded.rowcount != 1:
+    after = session.execute(guarded).first()
+    if after is None and session.get(InventoryItem, variant_id) is None:
+        ensure_item(session, variant_id)  # first movement of a variant without a stock record
+        after = session.execute(guarded).first()
+    if after is None:
         raise Conflict(
             "Not enough stock for that.",
             code="insufficient_stock",
@@ -112,7 +116,10 @@ def record_movement(
             actor_id=actor_id,
         )
     )
-    refresh_product_stock_flag(session, variant_ids=[variant_id])
+    available_after = after[0] - after[1]
+    available_before = available_after - (d_on_hand - d_reserved)
+    if (available_before > 0) != (available_after > 0):  # only a crossing of zero changes it
+        refresh_product_stock_flag(session, variant_ids=[variant_id])
 
 
 def refresh_product_stock_flag(
