@@ -89,5 +89,30 @@ def worker(burst: bool) -> None:
     run_worker(burst=burst)
 
 
+@main.command()
+def scheduler() -> None:
+    """Run periodic jobs (expire unpaid orders, daily low-stock digest)."""
+    from shop_core.jobs.schedule import run_scheduler
+
+    run_scheduler()
+
+
+@main.command()
+def reconcile() -> None:
+    """Recompute stock from the ledger and report any drift (exit 1 when there is some)."""
+    from shop_core.db import read_session
+    from shop_core.inventory.service import reconcile as find_drift
+
+    with read_session() as session:
+        drift = find_drift(session)
+    for row in drift:
+        click.echo(
+            f"{row.sku}: on_hand {row.on_hand} vs ledger {row.ledger_on_hand}, "
+            f"reserved {row.reserved} vs ledger {row.ledger_reserved}"
+        )
+    click.echo(f"{len(drift)} variant(s) drifted from the ledger")
+    sys.exit(1 if drift else 0)
+
+
 if __name__ == "__main__":
     main()
