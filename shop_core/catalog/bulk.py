@@ -3,16 +3,18 @@ the caller's transaction is rolled back with the list of row errors (nothing app
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
-from shop_core.catalog import products
+from shop_core.catalog import creation, products
 from shop_core.catalog.schemas import ProductIn, ProductPatch
 from shop_core.errors import DomainError
 
 MAX_BULK = 5000
+CREATE_BATCH = 250
 
 
 class RowError(BaseModel):
@@ -74,8 +76,13 @@ def parse_rows(
 
 
 def apply_bulk(
-    session: Session, items: list[dict[str, Any]], *, actor_id: int | None = None
+    session: Session,
+    items: list[dict[str, Any]],
+    *,
+    actor_id: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> list[BulkApplied]:
+    """Apply every row or none. `on_progress(done, total)` is called after each row."""
     if not 1 <= len(items) <= MAX_BULK:
         raise BulkFailed(
             [RowError(index=0, code="validation_error", message=f"Send 1 to {MAX_BULK} items.")]
@@ -84,39 +91,50 @@ def apply_bulk(
     if errors:
         raise BulkFailed(errors)
     applied: list[BulkApplied] = []
-    slugs: set[str] = set()
+    done = 0
+
+    def progress(step: int) -> None:
+        nonlocal done
+        done += step
+        if on_progress is not None:
+            on_progress(done, len(items))
+
+    # Updates one by one, each in a savepoint so a failing row cannot poison the rest.
     for index, (raw, data) in enumerate(zip(items, parsed, strict=True)):
+        if isinstance(data, ProductPatch):
+            try:
+                with session.begin_nested():
+                    pid = _int_id(raw["id"])
+                    products.update_product(session, pid, data, actor_id=actor_id, index=False)
+                applied.append(BulkApplied(index=index, id=pid, action="updated"))
+            except DomainError as exc:
+                errors.append(_row_error(index, exc))
+            progress(1)
+    # Creates in batches: one query per check and one INSERT per table for each batch.
+    creates = [(i, d) for i, d in enumerate(parsed) if isinstance(d, ProductIn)]
+    for start in range(0, len(creates), CREATE_BATCH):
+        batch = creates[start : start + CREATE_BATCH]
         try:
-            # A savepoint per row: a row that trips a unique index cannot poison the rest.
-            with session.begin_nested():
-                applied.append(_apply_row(session, index, raw, data, slugs, actor_id))
-        except DomainError as exc:
-            errors.append(
-                RowError(index=index, code=exc.code, message=exc.message, fields=exc.fields)
+            ids = creation.create_products(session, [d for _, d in batch], actor_id=actor_id)
+            applied.extend(
+                BulkApplied(index=i, id=pid, action="created")
+                for (i, _), pid in zip(batch, ids, strict=True)
             )
+        except creation.BatchRejected as exc:
+            errors.extend(_row_error(batch[k][0], err) for k, err in sorted(exc.errors.items()))
+        progress(len(batch))
     if errors:
-        raise BulkFailed(errors)
+        raise BulkFailed(sorted(errors, key=lambda e: e.index))
     products.after_change(session, [a.id for a in applied])
+    applied.sort(key=lambda a: a.index)
     return applied
 
 
-def _apply_row(
-    session: Session,
-    index: int,
-    raw: dict[str, Any],
-    data: ProductIn | ProductPatch,
-    slugs: set[str],
-    actor_id: int | None,
-) -> BulkApplied:
-    if isinstance(data, ProductPatch):
-        pid = _int_id(raw["id"], index)
-        products.update_product(session, pid, data, actor_id=actor_id, index=False)
-        return BulkApplied(index=index, id=pid, action="updated")
-    pid = products.create_product(session, data, actor_id=actor_id, batch_slugs=slugs, index=False)
-    return BulkApplied(index=index, id=pid, action="created")
+def _row_error(index: int, exc: DomainError) -> RowError:
+    return RowError(index=index, code=exc.code, message=exc.message, fields=exc.fields)
 
 
-def _int_id(value: Any, index: int) -> int:
+def _int_id(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise DomainError(
             "id must be a product id.",

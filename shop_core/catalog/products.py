@@ -8,14 +8,11 @@ transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from slugify import slugify
 from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from shop_core.catalog import collections, search
+from shop_core.catalog import collections, creation, search
 from shop_core.catalog.models import (
     Category,
     Product,
@@ -28,44 +25,11 @@ from shop_core.catalog.models import (
 )
 from shop_core.catalog.schemas import ImageIn, ProductIn, ProductPatch, VariantIn
 from shop_core.db import utcnow
-from shop_core.errors import Conflict, InvalidInput, NotFound
+from shop_core.errors import InvalidInput, NotFound
 from shop_core.inventory import service as inventory
-from shop_core.settings import get_settings
 
-
-def _sku_taken(skus: Iterable[str]) -> Conflict:
-    listed = ", ".join(sorted(skus))
-    return Conflict(
-        f"SKU already used by another variant: {listed}.",
-        code="sku_taken",
-        fields={"variants": f"SKU already in use: {listed}"},
-    )
-
-
-def _slug_taken(slug: str) -> Conflict:
-    return Conflict(
-        f"Another product already uses the address '{slug}'.",
-        code="slug_taken",
-        fields={"slug": "Already used by another product."},
-    )
-
-
-def _unique_slug(session: Session, title: str, taken_in_batch: set[str]) -> str:
-    base = slugify(title, max_length=200) or "product"
-    existing = (
-        set(
-            session.exec(
-                select(Product.slug).where((Product.slug == base) | Product.slug.like(f"{base}-%"))
-            ).all()
-        )
-        | taken_in_batch
-    )
-    if base not in existing:
-        return base
-    n = 2
-    while f"{base}-{n}" in existing:
-        n += 1
-    return f"{base}-{n}"
+_sku_taken = creation.sku_taken
+_slug_taken = creation.slug_taken
 
 
 def _check_categories(session: Session, ids: list[int]) -> None:
@@ -207,47 +171,16 @@ def _flush_unique(session: Session, slug: str, skus: list[str]) -> None:
 
 
 def create_product(
-    session: Session,
-    data: ProductIn,
-    *,
-    actor_id: int | None = None,
-    batch_slugs: set[str] | None = None,
-    index: bool = True,
+    session: Session, data: ProductIn, *, actor_id: int | None = None, index: bool = True
 ) -> int:
-    """Insert one product; returns its id. `index=False` lets bulk callers index once."""
-    if data.slug:
-        if session.exec(select(Product.id).where(Product.slug == data.slug)).first() is not None:
-            raise _slug_taken(data.slug)
-        slug = data.slug
-    else:
-        slug = _unique_slug(session, data.title, batch_slugs or set())
-    if batch_slugs is not None:
-        batch_slugs.add(slug)
-    _check_skus_free(session, data.variants, None)
-    now = utcnow()
-    product = Product(
-        title=data.title,
-        slug=slug,
-        description=data.description,
-        status=data.status,
-        seo_title=data.seo.title if data.seo else None,
-        seo_description=data.seo.description if data.seo else None,
-        currency=data.currency or get_settings().currency,
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(product)
-    _flush_unique(session, slug, [v.sku for v in data.variants])
-    _write_links(session, product, data.tags, data.category_ids)
-    _write_variants(session, product, data.variants, actor_id=actor_id)
-    _flush_unique(session, slug, [v.sku for v in data.variants])
-    _write_images(session, product, data.images)
-    product.in_stock = any((v.stock or 0) > 0 for v in data.variants)
-    session.add(product)
-    session.flush()
+    """Insert one product (a batch of one); returns its id."""
+    try:
+        [product_id] = creation.create_products(session, [data], actor_id=actor_id)
+    except creation.BatchRejected as exc:
+        raise exc.errors[0] from None
     if index:
-        after_change(session, [product.id])
-    return product.id
+        after_change(session, [product_id])
+    return product_id
 
 
 def update_product(

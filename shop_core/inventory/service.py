@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel
-from sqlalchemy import delete, exists, func, update
+from sqlalchemy import delete, exists, func, insert, update
 from sqlmodel import Session, select
 
 from shop_core.catalog.models import Product, Variant
@@ -186,20 +186,38 @@ def receive_initial_stock(
     Ledger row and read model are written together here, as in `record_movement`, but in
     bulk: creating a thousand products must not cost a thousand round trips per column.
     """
-    items, moves = [], []
-    for variant_id, quantity in quantities.items():
-        items.append(InventoryItem(variant_id=variant_id, on_hand=quantity))
-        if quantity:
-            moves.append(
-                StockMovement(
-                    variant_id=variant_id,
-                    kind=MovementKind.RECEIVE.value,
-                    on_hand_delta=quantity,
-                    reason="initial stock",
-                    actor_id=actor_id,
-                )
-            )
-    session.add_all(items + moves)
+    if not quantities:
+        return
+    now = utcnow()
+    session.execute(
+        insert(InventoryItem),
+        [
+            {
+                "variant_id": vid,
+                "on_hand": qty,
+                "reserved": 0,
+                "low_stock_threshold": 5,
+                "updated_at": now,
+            }
+            for vid, qty in quantities.items()
+        ],
+    )
+    moves = [
+        {
+            "variant_id": vid,
+            "kind": MovementKind.RECEIVE.value,
+            "on_hand_delta": qty,
+            "reserved_delta": 0,
+            "reason": "initial stock",
+            "reference": None,
+            "actor_id": actor_id,
+            "created_at": now,
+        }
+        for vid, qty in quantities.items()
+        if qty
+    ]
+    if moves:
+        session.execute(insert(StockMovement), moves)
 
 
 def was_ordered(session: Session, variant_ids: list[int]) -> bool:

@@ -1,0 +1,75 @@
+"""Catalog numbers, measured in-process through the REST API against the configured
+database (seed it first: `shopctl seed --demo --products 50000`).
+
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/bench python scripts/bench/catalog.py
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlmodel import func, select  # noqa: E402
+
+from shop_core.api.app import create_api  # noqa: E402
+from shop_core.benchmarks import report, timed  # noqa: E402
+from shop_core.catalog.models import Category, Product, Variant  # noqa: E402
+from shop_core.db import read_session  # noqa: E402
+
+REPEAT = 200
+
+
+def typo(word: str, rng: random.Random) -> str:
+    i = rng.randrange(1, len(word) - 1)
+    return word[:i] + word[i + 1 :] if rng.random() < 0.5 else word[:i] + word[i] + word[i:]
+
+
+def main() -> None:
+    rng = random.Random(11)
+    client = TestClient(create_api())
+    with read_session() as session:
+        n_products = session.exec(select(func.count()).select_from(Product)).one()
+        n_variants = session.exec(select(func.count()).select_from(Variant)).one()
+        categories = session.exec(select(Category.slug)).all()
+        sample = session.exec(
+            select(Product.slug, Product.title).where(Product.status == "active").limit(2000)
+        ).all()
+    print(f"catalog: {n_products} products, {n_variants} variants, {len(categories)} categories")
+    client.get("/api/v1/products")  # warm the process, not the query results
+
+    listing = timed(
+        lambda: client.get("/api/v1/products", params={"category": rng.choice(categories), "sort": "price"}),
+        REPEAT,
+    )
+    print(report("GET /products?category=…&sort=price", listing))
+
+    hits, queries = 0, []
+    for slug, title in rng.sample(sample, min(REPEAT, len(sample))):
+        words = [w for w in title.split() if len(w) >= 5][:2] or title.split()[:2]
+        if len(words) < 2:
+            continue
+        words[0] = typo(words[0], rng)
+        queries.append((" ".join(words), slug))
+
+    def search_once(state={"i": 0}):  # noqa: B006 (a counter across calls)
+        nonlocal hits
+        q, slug = queries[state["i"] % len(queries)]
+        state["i"] += 1
+        items = client.get("/api/v1/products", params={"q": q}).json()["items"]
+        hits += slug in [p["slug"] for p in items[:5]]
+
+    searches = timed(search_once, len(queries))
+    print(report("GET /products?q=<two words, one typo>", searches)
+          + f"; intended product in top 5: {hits}/{len(queries)}")
+
+    details = timed(lambda: client.get(f"/api/v1/products/{rng.choice(sample)[0]}"), REPEAT)
+    print(report("GET /products/{slug}", details))
+
+
+if __name__ == "__main__":
+    main()
