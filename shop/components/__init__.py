@@ -1,0 +1,1 @@
+"""Storefront components shared by several pages."""

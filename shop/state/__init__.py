@@ -1,0 +1,1 @@
+"""State shared by several storefront and admin pages."""

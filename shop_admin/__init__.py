@@ -1,0 +1,1 @@
+"""The back office under /admin: Reflex pages whose every handler checks a permission."""

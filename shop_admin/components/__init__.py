@@ -1,0 +1,1 @@
+"""Admin layout and table helpers."""

@@ -1,0 +1,23 @@
+"""The admin menu as data: later issues append entries here."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from shop_core.accounts.roles import Perm
+
+
+class NavItem(NamedTuple):
+    label: str
+    route: str
+    icon: str
+    permission: Perm
+
+
+ADMIN_NAV: list[NavItem] = [
+    NavItem("Dashboard", "/admin", "layout-dashboard", Perm.ADMIN_ACCESS),
+    NavItem("Invitations", "/admin/invitations", "ticket", Perm.INVITATIONS_MANAGE),
+    NavItem("Users", "/admin/users", "users", Perm.USERS_VIEW),
+    NavItem("Audit log", "/admin/audit", "scroll-text", Perm.AUDIT_VIEW),
+    NavItem("Emails", "/admin/emails", "mail", Perm.EMAILS_VIEW),
+]

@@ -1,0 +1,21 @@
+"""What the browser tests share with their fixtures."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CODE_PATTERN = re.compile(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}\b")
+
+
+@dataclass(frozen=True)
+class AppServer:
+    """The running app: where it answers, and the data `shopctl` made for it."""
+
+    base_url: str
+    invite_code: str
+    owner_email: str
+    owner_password: str
