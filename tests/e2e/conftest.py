@@ -60,6 +60,8 @@ def _server_env(data_dir: Path, port: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     env["DATA_DIR"] = str(data_dir)  # secret key and outbox; the SQLite file unless DATABASE_URL
     env["PUBLIC_URL"] = f"http://localhost:{port}"
+    # In production mode one port serves pages and API: the test gateway posts there.
+    env["BACKEND_URL"] = f"http://localhost:{port}"
     env["REFLEX_USE_SYSTEM_BUN"] = "1"
     env["REFLEX_TELEMETRY_ENABLED"] = "false"
     env["PYTHONUNBUFFERED"] = "1"
@@ -160,6 +162,17 @@ def app_server() -> Iterator[AppServer]:
             start_new_session=True,  # its own process group, so the bun/node children die too
         )
     base_url = f"http://localhost:{port}"
+    # With Redis, emails and invoices are RQ jobs: run a real worker beside the app.
+    worker = None
+    if env.get("REDIS_URL"):
+        worker = subprocess.Popen(
+            [*shopctl, "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=(ARTIFACTS / "e2e-worker.log").open("w"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         _wait_until_up(proc, base_url, log_path)
         yield AppServer(
@@ -167,9 +180,12 @@ def app_server() -> Iterator[AppServer]:
             invite_code=codes[0],
             owner_email=OWNER_EMAIL,
             owner_password=OWNER_PASSWORD,
+            data_dir=data_dir,
         )
     finally:
         _stop(proc)
+        if worker is not None:
+            _stop(worker)
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
@@ -182,6 +198,8 @@ def _chromium_path() -> str | None:
 def browser() -> Iterator[object]:
     executable = _chromium_path()
     if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; scripts/test.sh installs it")
         pytest.skip("chromium is not installed")
     from playwright.sync_api import sync_playwright
 

@@ -19,3 +19,10 @@ class AppServer:
     invite_code: str
     owner_email: str
     owner_password: str
+    data_dir: Path  # the server's DATA_DIR: outbox/ holds the emails it sent (.eml files)
+
+    def outbox(self) -> list[str]:
+        """Raw text of every email the server wrote to its outbox, oldest first."""
+        folder = self.data_dir / "outbox"
+        files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime) if folder.exists() else []
+        return [f.read_text(errors="replace") for f in files]
