@@ -33,6 +33,9 @@ CUSTOMER_PASSWORD = "customer-password-123"
 
 
 def pytest_collection_modifyitems(config, items):
+    # Browser tests last: their server (and its RQ worker) must not run beside the
+    # integration tests that share the database and the queues.
+    items.sort(key=lambda item: "/tests/e2e/" in str(item.fspath))
     settings = get_settings()
     skip_pg = pytest.mark.skip(reason="needs DATABASE_URL pointing at PostgreSQL")
     skip_redis = pytest.mark.skip(reason="needs REDIS_URL")
