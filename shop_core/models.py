@@ -30,8 +30,13 @@ from shop_core.orders.models import (
     Shipment,
 )
 from shop_core.payments.models import WebhookEvent
+from shop_core.support.models import SavedReply, Ticket, TicketAttachment, TicketMessage
 
 __all__ = [
+    "SavedReply",
+    "Ticket",
+    "TicketAttachment",
+    "TicketMessage",
     "Address",
     "Cart",
     "CartItem",

@@ -16,6 +16,7 @@ from shop_core.api import (
     ops,
     payments,
     shopping,
+    support,
 )
 from shop_core.api.errors import install_error_handlers
 from shop_core.observability import HTTP_LATENCY, HTTP_REQUESTS, configure_logging, request_id_var
@@ -49,6 +50,7 @@ def create_api() -> FastAPI:
         shopping.router,
         payments.router,
         admin_orders.router,
+        support.router,
         ops.router,
     ):
         app.include_router(router, prefix=API_PREFIX)

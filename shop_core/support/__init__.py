@@ -1,0 +1,1 @@
+"""Customer support: tickets with a conversation, a technician queue and automatic emails."""
