@@ -10,7 +10,8 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from shop_core.cart.models import Cart, CartItem
-from shop_core.catalog.models import Product, ProductImage, Variant
+from shop_core.catalog.models import Product, Variant
+from shop_core.catalog.queries import first_images
 from shop_core.db import utcnow
 from shop_core.errors import Conflict, DomainError, InvalidInput, NotFound
 from shop_core.inventory import service as inventory
@@ -227,15 +228,7 @@ def view(session: Session, cart: Cart) -> CartView:
         .where(CartItem.cart_id == cart.id)
         .order_by(CartItem.id)
     ).all()
-    product_ids = list({p.id for _, _, p in rows})
-    images: dict[int, str] = {}
-    if product_ids:
-        for pid, url in session.exec(
-            select(ProductImage.product_id, ProductImage.url)
-            .where(ProductImage.product_id.in_(product_ids))
-            .order_by(ProductImage.position.desc())
-        ).all():
-            images[pid] = url
+    images = first_images(session, list({p.id for _, _, p in rows}))
     available = inventory.levels_for(session, [v.id for _, v, _ in rows])
     lines = []
     for item, variant, product in rows:

@@ -166,23 +166,7 @@ def summaries(session: Session, ids: list[int]) -> list[ProductSummary]:
     if not ids:
         return []
     products = {p.id: p for p in session.exec(select(Product).where(Product.id.in_(ids))).all()}
-    first_image = (
-        select(ProductImage.product_id, func.min(ProductImage.position).label("pos"))
-        .where(ProductImage.product_id.in_(ids))
-        .group_by(ProductImage.product_id)
-        .subquery()
-    )
-    images = dict(
-        session.exec(
-            select(ProductImage.product_id, ProductImage.url).join(
-                first_image,
-                and_(
-                    first_image.c.product_id == ProductImage.product_id,
-                    first_image.c.pos == ProductImage.position,
-                ),
-            )
-        ).all()
-    )
+    images = first_images(session, ids)
     sale = dict(
         session.exec(
             select(Variant.product_id, func.max(Variant.compare_at_price))
@@ -205,6 +189,27 @@ def summaries(session: Session, ids: list[int]) -> list[ProductSummary]:
         )
         for p in (products[i] for i in ids if i in products)
     ]
+
+
+def first_images(session: Session, product_ids: list[int]) -> dict[int, str]:
+    """The first image of each product, in one query."""
+    if not product_ids:
+        return {}
+    first = (
+        select(ProductImage.product_id, func.min(ProductImage.position).label("pos"))
+        .where(ProductImage.product_id.in_(product_ids))
+        .group_by(ProductImage.product_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(ProductImage.product_id, ProductImage.url).join(
+            first,
+            and_(
+                first.c.product_id == ProductImage.product_id, first.c.pos == ProductImage.position
+            ),
+        )
+    ).all()
+    return dict(rows)
 
 
 def _facets(session: Session, base) -> Facets:

@@ -14,7 +14,8 @@ from sqlmodel import Session, select
 from shop_core.accounts.service import normalize_email
 from shop_core.cart import service as carts
 from shop_core.cart.models import CartItem
-from shop_core.catalog.models import Product, ProductImage, Variant
+from shop_core.catalog.models import Product, Variant
+from shop_core.catalog.queries import first_images
 from shop_core.db import utcnow
 from shop_core.errors import Conflict
 from shop_core.inventory import service as inventory
@@ -127,7 +128,7 @@ def place_order(session: Session, data: CheckoutIn, *, user_id: int | None) -> C
     )
     session.add(order)
     session.flush()  # 31^8 possible numbers: a collision is left to the unique index
-    images = _first_images(session, [p.id for _, _, p in rows])
+    images = first_images(session, [p.id for _, _, p in rows])
     for item, variant, product in rows:  # rows are in variant order: stable lock order
         session.add(
             OrderItem(
@@ -175,17 +176,6 @@ def place_order(session: Session, data: CheckoutIn, *, user_id: int | None) -> C
         payment=PaymentOut(**payment.model_dump()),
         **totals.model_dump(),
     )
-
-
-def _first_images(session: Session, product_ids: list[int]) -> dict[int, str]:
-    out: dict[int, str] = {}
-    for pid, url in session.exec(
-        select(ProductImage.product_id, ProductImage.url)
-        .where(ProductImage.product_id.in_(product_ids))
-        .order_by(ProductImage.position.desc())
-    ).all():
-        out[pid] = url
-    return out
 
 
 def _payment_lines(rows, totals: Quote) -> list[gateway.LineForPayment]:
