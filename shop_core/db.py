@@ -58,7 +58,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):  # pragma: no cover - trivial
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers start a deferred transaction: WAL lets them run beside a writer.
+        read_only = conn.get_execution_options().get("shop_read_only", False)
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def get_engine() -> Engine:
@@ -103,5 +105,6 @@ def unit_of_work() -> Iterator[Session]:
 @contextmanager
 def read_session() -> Iterator[Session]:
     """A session for reads; nothing it does is committed."""
-    with Session(get_engine(), expire_on_commit=False) as session:
+    engine = get_engine().execution_options(shop_read_only=True)
+    with Session(engine, expire_on_commit=False) as session:
         yield session

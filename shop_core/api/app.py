@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from shop_core.api import (
     admin_accounts,
     admin_catalog,
+    admin_catalog_csv,
     admin_orders,
     auth,
     catalog,
@@ -47,6 +48,7 @@ def create_api() -> FastAPI:
         catalog.router,
         admin_accounts.router,
         admin_catalog.router,
+        admin_catalog_csv.router,
         shopping.router,
         payments.router,
         admin_orders.router,

@@ -25,7 +25,7 @@ from shop_core.catalog.models import (
 )
 from shop_core.catalog.schemas import ImageIn, ProductIn, ProductPatch, VariantIn
 from shop_core.db import utcnow
-from shop_core.errors import InvalidInput, NotFound
+from shop_core.errors import Conflict, InvalidInput, NotFound
 from shop_core.inventory import service as inventory
 
 _sku_taken = creation.sku_taken
@@ -90,6 +90,12 @@ def _write_variants(
         if row.id:
             keep.add(row.id)
     gone = set(current) - keep
+    if gone and inventory.was_ordered(session, list(gone)):
+        raise Conflict(
+            "A variant you removed has been ordered; keep it and set its stock to zero instead.",
+            code="variant_has_orders",
+            fields={"variants": "Ordered variants cannot be removed."},
+        )
     if gone:
         session.execute(delete(VariantOptionValue).where(VariantOptionValue.variant_id.in_(gone)))
         session.execute(delete(Variant).where(Variant.id.in_(gone)))

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import event
+from sqlmodel import select
 
+from shop_core.catalog.models import Product
 from shop_core.db import get_engine, unit_of_work
 from shop_core.inventory import service as inventory
 from tests.conftest import bearer, make_user
@@ -376,3 +378,50 @@ def test_listing_query_count_is_constant_per_page(api, owner_headers):
         create(api, owner_headers, title=f"Two {i}")
     fifteen = _count_queries(lambda: api.get("/api/v1/products?per_page=15"))
     assert three == fifteen
+
+
+def test_ordered_variant_cannot_be_removed(api, owner_headers):
+    created = create(api, owner_headers, variants=2)
+    keep, ordered = created["variants"]
+    with unit_of_work() as session:
+        inventory.record_movement(
+            session, variant_id=ordered["id"], kind="reserve", quantity=1, reference="O-1"
+        )
+    response = api.patch(
+        f"{ADMIN}/{created['id']}",
+        json={
+            "variants": [
+                {"id": keep["id"], "sku": keep["sku"], "option_values": {"Size": "S"}, "price": 100}
+            ]
+        },
+        headers=owner_headers,
+    )
+    assert response.status_code == 409 and response.json()["error"]["code"] == "variant_has_orders"
+    assert len(api.get(f"{ADMIN}/{created['id']}", headers=owner_headers).json()["variants"]) == 2
+
+
+def test_reads_are_not_blocked_by_an_open_write():
+    """On SQLite a long write (an import) must not stall page reads."""
+    import threading
+
+    from shop_core.db import read_session
+
+    started, release = threading.Event(), threading.Event()
+
+    def writer():
+        with unit_of_work() as session:
+            session.exec(select(Product)).all()
+            session.add(Product(title="Held", slug="held-open", status="draft"))
+            session.flush()
+            started.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    started.wait(10)
+    try:
+        with read_session() as session:
+            assert session.exec(select(Product).where(Product.slug == "held-open")).first() is None
+    finally:
+        release.set()
+        thread.join()
