@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from shop_core.models_base import timestamp
@@ -83,6 +83,8 @@ class ProductOption(SQLModel, table=True):
 
 class Variant(SQLModel, table=True):
     __tablename__ = "variants"
+    # SKUs are unique whatever their case, and the case-blind lookups use this index.
+    __table_args__ = (Index("ux_variants_sku_upper", text("upper(sku)"), unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     product_id: int = Field(foreign_key="products.id", index=True, ondelete="CASCADE")
