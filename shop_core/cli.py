@@ -73,7 +73,7 @@ def invite(count: int, max_uses: int) -> None:
 @click.option("--demo", is_flag=True, required=True, help="Load the demo data set.")
 @click.option("--products", default=200, show_default=True, type=click.IntRange(0, 500_000))
 def seed(demo: bool, products: int) -> None:
-    """Load demo staff, customers and invitation codes (idempotent)."""
+    """Load demo staff, customers, invitation codes and a catalog of N products (idempotent)."""
     from shop_core.demo import seed_demo
 
     for line in seed_demo(products=products):

@@ -72,7 +72,15 @@ def get_engine() -> Engine:
             engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
             _configure_sqlite(engine)
         else:
-            engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            # No server-side prepared statements: a generic plan for `IN (…500 values…)` made
+            # PostgreSQL scan whole tables once psycopg started preparing after 5 runs.
+            engine = create_engine(
+                url,
+                pool_pre_ping=True,
+                pool_size=10,
+                max_overflow=20,
+                connect_args={"prepare_threshold": None},
+            )
         _engines[url] = engine
     return engine
 

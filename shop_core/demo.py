@@ -1,4 +1,4 @@
-"""Demo data: staff for every role, customers and invitation codes, safe to run twice."""
+"""Demo data: staff for every role, customers, invitation codes, a catalog; safe to run twice."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from shop_core.accounts.models import User
 from shop_core.accounts.roles import Role
 from shop_core.audit.service import Actor
 from shop_core.db import unit_of_work
+from shop_core.demo_catalog import seed_catalog
 from shop_core.invitations.models import Invitation
 from shop_core.invitations.service import create_invitations
 from shop_core.security import hash_password
@@ -41,11 +42,13 @@ def seed_demo(*, products: int = 200) -> Iterator[str]:
         created = 0
         for email, name, role in people:
             if email not in existing:
-                session.add(User(email=email, name=name, role=role.value, password_hash=password_hash))
+                session.add(
+                    User(email=email, name=name, role=role.value, password_hash=password_hash)
+                )
                 created += 1
         session.flush()
         if session.exec(select(Invitation.id)).first() is None:
             create_invitations(session, actor=Actor(id=None, email="demo seed"), count=5)
     yield f"{created} demo accounts created (password for all: {DEMO_PASSWORD})"
     yield f"owner: {DEMO_OWNER}"
-    yield f"catalog of {products} products: arrives with the catalog feature"
+    yield from seed_catalog(products)

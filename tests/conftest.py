@@ -58,13 +58,16 @@ def migrated_database() -> Iterator[None]:
 
 
 def _empty_all_tables() -> None:
+    from shop_core.catalog.search import SEARCH_TABLES
+
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
     engine = get_engine()
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            search = sorted(SEARCH_TABLES - {"product_search_vocab"})
+            conn.execute(text(f"TRUNCATE {', '.join(tables + search)} RESTART IDENTITY CASCADE"))
         else:
-            for name in tables:
+            for name in [*tables, "product_search"]:
                 conn.execute(text(f"DELETE FROM {name}"))
 
 

@@ -160,7 +160,7 @@ def _insert_returning_ids(session: Session, model, rows: list[dict]) -> list[int
 def _insert(session: Session, model, rows: list[dict]) -> None:
     for chunk in _chunks(rows):
         if chunk:
-            session.execute(insert(model), chunk)
+            session.execute(insert(model), chunk, execution_options={"render_nulls": True})
 
 
 def create_products(
