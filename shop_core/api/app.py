@@ -20,6 +20,7 @@ from shop_core.api import (
     support,
 )
 from shop_core.api.errors import install_error_handlers
+from shop_core.api.media import mount_media
 from shop_core.observability import HTTP_LATENCY, HTTP_REQUESTS, configure_logging, request_id_var
 
 API_PREFIX = "/api/v1"
@@ -58,6 +59,7 @@ def create_api() -> FastAPI:
         app.include_router(router, prefix=API_PREFIX)
     # Load balancers and Kubernetes probe the root paths.
     app.include_router(ops.router, include_in_schema=False)
+    mount_media(app)  # uploaded product images
 
     @app.middleware("http")
     async def _request_context(request: Request, call_next):
