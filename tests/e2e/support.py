@@ -24,5 +24,7 @@ class AppServer:
     def outbox(self) -> list[str]:
         """Raw text of every email the server wrote to its outbox, oldest first."""
         folder = self.data_dir / "outbox"
-        files = sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime) if folder.exists() else []
+        files = (
+            sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime) if folder.exists() else []
+        )
         return [f.read_text(errors="replace") for f in files]
