@@ -8,6 +8,9 @@ error toast and nothing changes, in the state or in the database.
 The verified user is handed to the handler as its `actor` argument (the second
 parameter, after `self`); Reflex sees the handler's signature without it, so the
 frontend cannot supply one.
+
+Background handlers (`@rx.event(background=True)` over `@admin_event(...)`) are checked
+the same way: their `self` is a state proxy, so the check runs inside `async with self`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
+from reflex.istate.proxy import StateProxy
 
 from shop.state.session import current_user
 from shop_core.accounts import service as accounts
@@ -51,8 +55,15 @@ def admin_event(perm: Perm | None = None) -> Callable[[Callable[..., Any]], Call
 
         @functools.wraps(fn)
         async def handler(self, *args, **kwargs):
+            background = isinstance(self, StateProxy)
+            state_cls = type(self.__wrapped__) if background else type(self)
+            required = perm or state_cls.PERMISSION
             try:
-                actor = await authorize(self, perm or type(self).PERMISSION)
+                if background:  # a proxy: the state may only be touched inside `async with`
+                    async with self:
+                        actor = await authorize(self, required)
+                else:
+                    actor = await authorize(self, required)
             except DomainError as exc:
                 return refusal(exc)
             result = fn(self, actor, *args, **kwargs)

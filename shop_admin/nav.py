@@ -16,6 +16,11 @@ class NavItem(NamedTuple):
 
 ADMIN_NAV: list[NavItem] = [
     NavItem("Dashboard", "/admin", "layout-dashboard", Perm.ADMIN_ACCESS),
+    NavItem("Orders", "/admin/orders", "receipt", Perm.ORDERS_VIEW),
+    NavItem("Products", "/admin/products", "package", Perm.CATALOG_VIEW),
+    NavItem("Categories", "/admin/categories", "folder-tree", Perm.CATALOG_VIEW),
+    NavItem("Collections", "/admin/collections", "library-big", Perm.CATALOG_VIEW),
+    NavItem("Inventory", "/admin/inventory", "warehouse", Perm.INVENTORY_MANAGE),
     NavItem("Invitations", "/admin/invitations", "ticket", Perm.INVITATIONS_MANAGE),
     NavItem("Users", "/admin/users", "users", Perm.USERS_VIEW),
     NavItem("Audit log", "/admin/audit", "scroll-text", Perm.AUDIT_VIEW),

@@ -7,7 +7,11 @@ import functools
 from collections.abc import Callable, Sequence
 
 import reflex as rx
+from reflex.vars import Var
 
+from shop.components.cart import cart_button, cart_drawer
+from shop.components.search_box import search_box
+from shop.state.cart import CartState
 from shop.state.session import SessionState
 from shop.styles import BRAND_GRADIENT, CONTENT_MAX_WIDTH, GUTTER, SOFT_BACKGROUND
 from shop_core.settings import get_settings
@@ -51,54 +55,6 @@ def logo(href: str = "/") -> rx.Component:
     )
 
 
-def search_box() -> rx.Component:
-    # Placeholder until the catalog issue: searching is not wired yet.
-    return rx.box(
-        rx.input(
-            rx.input.slot(rx.icon("search", size=16)),
-            type="search",
-            placeholder="Search sneakers, tees, gifts…",
-            aria_label="Search the shop",
-            size="3",
-            radius="full",
-            width="100%",
-            variant="soft",
-            color_scheme="gray",
-        ),
-        role="search",
-        width="100%",
-    )
-
-
-def cart_button() -> rx.Component:
-    count = 0  # placeholder until the cart issue
-    return rx.link(
-        rx.box(
-            rx.icon_button(
-                rx.icon("shopping-bag", size=20),
-                variant="soft",
-                radius="full",
-                size="3",
-                aria_label=f"Cart, {count} items",
-                cursor="pointer",
-            ),
-            rx.badge(
-                str(count),
-                variant="solid",
-                color_scheme="pink",
-                radius="full",
-                position="absolute",
-                top="-4px",
-                right="-4px",
-                aria_hidden="true",
-            ),
-            position="relative",
-        ),
-        href="/",
-        underline="none",
-    )
-
-
 def _initials_avatar() -> rx.Component:
     return rx.avatar(
         fallback=rx.cond(SessionState.user_name != "", SessionState.user_name[0], "?"),
@@ -132,6 +88,10 @@ def account_menu() -> rx.Component:
             rx.menu.item(
                 rx.hstack(rx.icon("user-round", size=16), rx.text("Profile"), spacing="2"),
                 on_select=rx.redirect("/account"),
+            ),
+            rx.menu.item(
+                rx.hstack(rx.icon("package", size=16), rx.text("Orders"), spacing="2"),
+                on_select=rx.redirect("/account/orders"),
             ),
             rx.cond(
                 SessionState.is_staff,
@@ -178,7 +138,10 @@ def header() -> rx.Component:
             rx.hstack(
                 logo(),
                 rx.box(
-                    search_box(), flex="1", max_width="520px", display=["none", "none", "block"]
+                    search_box("site-search"),
+                    flex="1",
+                    max_width="520px",
+                    display=["none", "none", "block"],
                 ),
                 rx.hstack(cart_button(), account_menu(), spacing="3", align="center"),
                 justify="between",
@@ -186,7 +149,12 @@ def header() -> rx.Component:
                 spacing="4",
                 width="100%",
             ),
-            rx.box(search_box(), display=["block", "block", "none"], padding_top="12px"),
+            rx.box(
+                search_box("site-search-phone"),
+                display=["block", "block", "none"],
+                padding_top="12px",
+            ),
+            cart_drawer(),
             max_width=CONTENT_MAX_WIDTH,
             margin="0 auto",
             padding_x=GUTTER,
@@ -224,9 +192,18 @@ def footer() -> rx.Component:
                     spacing="3",
                 ),
                 rx.flex(
-                    _footer_column("Shop", ("New arrivals", "/"), ("Best sellers", "/")),
-                    _footer_column("Help", ("Shipping", "/"), ("Returns", "/"), ("Contact", "/")),
-                    _footer_column("Account", ("Sign in", "/login"), ("Register", "/register")),
+                    _footer_column(
+                        "Shop", ("New arrivals", "/search?sort=newest"), ("Your cart", "/cart")
+                    ),
+                    _footer_column(
+                        "Help", ("Track an order", "/track"), ("Shipping", "/"), ("Returns", "/")
+                    ),
+                    _footer_column(
+                        "Account",
+                        ("Sign in", "/login"),
+                        ("Register", "/register"),
+                        ("Your orders", "/account/orders"),
+                    ),
                     spacing="8",
                     wrap="wrap",
                 ),
@@ -249,17 +226,19 @@ def footer() -> rx.Component:
 
 def template(
     route: str,
-    title: str,
+    title: str | Var,
     on_load=None,
     *,
-    description: str | None = None,
+    description: str | Var | None = None,
     full_width: bool = False,
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
     """Register a storefront page with the shared header and footer.
 
-    Every page first refreshes who is signed in (from the cookie), then runs its own
-    `on_load` events.
+    Every page first refreshes who is signed in (from the cookie) and the cart badge,
+    then runs its own `on_load` events. `title` and `description` may be state vars
+    (product and category pages set them from their data).
     """
+    full_title = title + f" · {SHOP_NAME}" if isinstance(title, Var) else f"{title} · {SHOP_NAME}"
 
     def decorator(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
         @functools.wraps(content)
@@ -285,9 +264,9 @@ def template(
 
         rx.page(
             route=route,
-            title=f"{title} · {SHOP_NAME}",
+            title=full_title,
             description=description,
-            on_load=[SessionState.refresh, *as_event_list(on_load)],
+            on_load=[SessionState.refresh, CartState.sync, *as_event_list(on_load)],
         )(page)
         return page
 

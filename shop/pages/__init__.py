@@ -1,5 +1,27 @@
 """Importing this package registers every storefront page."""
 
-from shop.pages import account, index, login, password_reset, register
+from shop.pages import (
+    account,
+    cart,
+    catalog,
+    checkout,
+    index,
+    login,
+    orders,
+    password_reset,
+    product,
+    register,
+)
 
-__all__ = ["account", "index", "login", "password_reset", "register"]
+__all__ = [
+    "account",
+    "cart",
+    "catalog",
+    "checkout",
+    "index",
+    "login",
+    "orders",
+    "password_reset",
+    "product",
+    "register",
+]

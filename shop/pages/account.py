@@ -162,6 +162,17 @@ def _profile_card() -> rx.Component:
                 wrap="wrap",
                 justify="center",
             ),
+            rx.link(
+                rx.button(
+                    rx.icon("package", size=16),
+                    "Your orders",
+                    width="100%",
+                    cursor="pointer",
+                ),
+                href="/account/orders",
+                underline="none",
+                width="100%",
+            ),
             rx.cond(
                 SessionState.is_staff,
                 rx.link(

@@ -94,10 +94,15 @@ async def current_user(state: rx.State) -> UserView | None:
 
 
 async def remember_login(state: rx.State, login: WebLogin) -> None:
-    """Store a fresh session secret in the cookie after sign-in or registration."""
+    """Store a fresh session secret in the cookie after sign-in or registration, and merge
+    the browser's guest cart into the customer's cart."""
     session = await state.get_state(SessionState)
     session.session_token = login.secret
     session._show(login.user)
+    # The guest's cart joins the account cart (imported here: the cart state needs this module).
+    from shop.state.cart import merge_guest_cart_at_sign_in
+
+    await merge_guest_cart_at_sign_in(state, login.user.id)
 
 
 def client_ip(state: rx.State) -> str:

@@ -1,5 +1,31 @@
 """Importing this package registers every admin page."""
 
-from shop_admin.pages import audit, dashboard, emails, invitations, users
+from shop_admin.pages import (
+    audit,
+    categories,
+    collections,
+    dashboard,
+    emails,
+    inventory,
+    invitations,
+    order_detail,
+    orders,
+    product_editor,
+    products,
+    users,
+)
 
-__all__ = ["audit", "dashboard", "emails", "invitations", "users"]
+__all__ = [
+    "audit",
+    "categories",
+    "collections",
+    "dashboard",
+    "emails",
+    "inventory",
+    "invitations",
+    "order_detail",
+    "orders",
+    "product_editor",
+    "products",
+    "users",
+]

@@ -23,6 +23,24 @@ class CategoryIn(BaseModel):
     position: int = Field(default=0, ge=0, le=100_000)
 
 
+class CategoryOut(CategoryRef):
+    parent_id: int | None
+    description: str
+    position: int
+
+
+def get_category(session: Session, category_id: int) -> CategoryOut:
+    node = _get(session, category_id)
+    return CategoryOut(
+        id=node.id,
+        slug=node.slug,
+        name=node.name,
+        parent_id=node.parent_id,
+        description=node.description,
+        position=node.position,
+    )
+
+
 def _get(session: Session, category_id: int) -> Category:
     node = session.get(Category, category_id)
     if node is None:

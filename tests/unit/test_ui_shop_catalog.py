@@ -1,0 +1,120 @@
+"""Storefront display rules that need no browser: money text, listing addresses (filters
+live in the query string), pagination, facet ordering and checkout field errors."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from shop.state.catalog import Listing, _option_order, page_links
+from shop.state.checkout import CheckoutIn, field_errors
+from shop.state.format import money, price_range, status_label
+from shop_core.catalog.queries import FacetValue
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "text"),
+    [
+        (0, "EUR", "€0.00"),
+        (5, "EUR", "€0.05"),
+        (123456, "EUR", "€1,234.56"),
+        (-250, "USD", "-$2.50"),
+        (1200, "JPY", "¥1,200"),
+        (999, "SEK", "SEK 9.99"),
+    ],
+)
+def test_money_is_exact_minor_units(amount, currency, text):
+    assert money(amount, currency) == text
+
+
+def test_price_range_and_status_labels():
+    assert price_range(1500, 1500, "EUR") == "€15.00"
+    assert price_range(1500, 2500, "EUR") == "from €15.00"
+    assert status_label("pending_payment") == "Awaiting payment"
+    assert status_label("something_new") == "Something new"
+
+
+def test_listing_reads_the_address():
+    listing = Listing.parse(
+        "/category/t-shirts",
+        {
+            "price": "2500-5000",
+            "in_stock": "1",
+            "o.Size": "M|L",
+            "sort": "-price",
+            "page": "3",
+            "category": "ignored-on-a-category-page",
+        },
+    )
+    assert (listing.mode, listing.slug, listing.page, listing.sort) == (
+        "category",
+        "t-shirts",
+        3,
+        "-price",
+    )
+    filters = listing.filters()
+    assert filters.category == "t-shirts" and filters.collection is None
+    assert (filters.min_price, filters.max_price) == (2500, 4999)
+    assert filters.in_stock is True
+    assert filters.options == {"Size": ["M", "L"]}
+
+
+def test_listing_ignores_nonsense():
+    listing = Listing.parse("/search", {"q": "  tee ", "page": "-4", "sort": "cheapest"})
+    assert (listing.mode, listing.q, listing.page, listing.sort) == ("search", "tee", 1, "")
+    assert Listing.parse("/search", {"page": "abc"}).page == 1
+    assert Listing.parse("/search", {"price": "x-y"}).filters().min_price is None
+
+
+def test_filter_links_toggle_and_reset_the_page():
+    listing = Listing.parse("/search", {"q": "tee", "o.Size": "M", "page": "4"})
+    assert listing.url(page=4) == "/search?q=tee&o.Size=M&page=4"
+    # Choosing another size adds it; choosing M again removes it; the page starts over.
+    assert listing.url(options=listing.toggled_option("Size", "L")) == "/search?q=tee&o.Size=M%7CL"
+    assert listing.url(options=listing.toggled_option("Size", "M")) == "/search?q=tee"
+    assert listing.url(in_stock=True) == "/search?q=tee&in_stock=1&o.Size=M"
+    # Moving to another category keeps the address shape of a category page.
+    assert Listing.parse("/category/tops", {}).url(slug="hoodies") == "/category/hoodies"
+
+
+def test_page_links_show_the_ends_and_the_neighbours():
+    listing = Listing.parse("/search", {"q": "tee"})
+    labels = [link.label for link in page_links(listing, 5, 9)]
+    assert labels == ["1", "…", "4", "5", "6", "…", "9"]
+    current = [link for link in page_links(listing, 5, 9) if link.current]
+    assert [c.label for c in current] == ["5"] and current[0].href.endswith("page=5")
+    assert [link.label for link in page_links(listing, 1, 1)] == ["1"]
+
+
+def test_sizes_sort_small_to_large():
+    values = [FacetValue(value=v, label=v, count=1) for v in ["XL", "M", "S", "38", "L", "Red"]]
+    assert [v.value for v in sorted(values, key=_option_order)] == [
+        "S",
+        "M",
+        "L",
+        "XL",
+        "38",
+        "Red",
+    ]
+
+
+def _errors(**address) -> dict[str, str]:
+    base = {
+        "name": "Gia",
+        "line1": "1 Rue",
+        "city": "Paris",
+        "postal_code": "75001",
+        "country": "FR",
+    }
+    with pytest.raises(ValidationError) as caught:
+        CheckoutIn(cart_id="c", email="gia@example.com", shipping_address={**base, **address})
+    return field_errors(caught.value)
+
+
+def test_address_errors_land_on_their_fields():
+    assert _errors(postal_code="750")["postal_code"].startswith("Not a valid postal code for FR")
+    assert _errors(country="US", postal_code="94107") == {
+        "region": "A state/province is required for US"
+    }
+    assert _errors(name="") == {"name": "Required."}
+    assert "country" in _errors(country="XX")
