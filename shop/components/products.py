@@ -6,6 +6,7 @@ import reflex as rx
 from reflex.vars import Var
 
 from shop.components.feedback import sr_only
+from shop.components.media import media_src
 
 IMAGE_PLACEHOLDER_BG = "linear-gradient(135deg, var(--violet-3), var(--pink-3))"
 
@@ -15,7 +16,7 @@ def product_image(src: Var, alt: Var, **props) -> rx.Component:
     return rx.cond(
         src != "",
         rx.image(
-            src=src,
+            src=media_src(src),
             alt=alt,
             width="100%",
             height="100%",

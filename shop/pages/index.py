@@ -8,6 +8,7 @@ import reflex as rx
 
 from shop.components.feedback import empty_panel
 from shop.components.layout import SHOP_NAME, template
+from shop.components.media import media_src
 from shop.components.products import product_grid, skeleton_grid
 from shop.state.catalog import ProductCard, product_card
 from shop.state.services import read
@@ -162,7 +163,9 @@ def _hero() -> rx.Component:
 def _collection_tile(tile: CollectionTile) -> rx.Component:
     art = rx.cond(
         tile.image != "",
-        rx.image(src=tile.image, alt="", width="100%", height="100%", object_fit="cover"),
+        rx.image(
+            src=media_src(tile.image), alt="", width="100%", height="100%", object_fit="cover"
+        ),
         rx.center(
             rx.icon(tile.icon, size=40, color=tile.colour),
             width="100%",

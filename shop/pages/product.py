@@ -9,6 +9,7 @@ import reflex as rx
 
 from shop.components.feedback import breadcrumbs, loading_panel, not_found_panel, sr_only
 from shop.components.layout import template
+from shop.components.media import media_src
 from shop.components.products import product_image
 from shop.state.cart import LOW_STOCK, CartState
 from shop.state.catalog import Crumb
@@ -256,7 +257,7 @@ def _gallery() -> rx.Component:
                 ProductState.images,
                 lambda img, i: rx.el.button(
                     rx.image(
-                        src=img.url,
+                        src=media_src(img.url),
                         alt="",
                         width="100%",
                         height="100%",

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 import reflex as rx
 from pydantic import ValidationError
 
+from shop.components.media import media_src
 from shop.state.services import read, write
 from shop_admin.catalog_choices import flat_categories
 from shop_admin.components.forms import (
@@ -22,7 +23,6 @@ from shop_admin.components.forms import (
     textarea_field,
 )
 from shop_admin.components.layout import admin_page
-from shop_admin.components.media import media_src
 from shop_admin.components.tables import empty_state, scroll_table, table_card, toolbar
 from shop_admin.errors import explain
 from shop_admin.formatting import fmt_money, money_text, parse_money

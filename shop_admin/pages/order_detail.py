@@ -15,10 +15,10 @@ from typing import Any, ClassVar
 
 import reflex as rx
 
+from shop.components.media import media_src
 from shop.state.services import read, write
 from shop_admin.components.forms import error_summary, input_field, textarea_field
 from shop_admin.components.layout import admin_page
-from shop_admin.components.media import media_src
 from shop_admin.components.tables import table_card
 from shop_admin.errors import explain
 from shop_admin.formatting import fmt_money, fmt_time, money_text, parse_count, parse_money

@@ -21,6 +21,7 @@ import reflex as rx
 from pydantic import ValidationError
 from slugify import slugify
 
+from shop.components.media import media_src
 from shop.state.services import read, write
 from shop_admin.catalog_choices import FlatCategory, flat_categories
 from shop_admin.components.forms import (
@@ -33,7 +34,6 @@ from shop_admin.components.forms import (
     textarea_field,
 )
 from shop_admin.components.layout import admin_page
-from shop_admin.components.media import media_src
 from shop_admin.errors import explain
 from shop_admin.formatting import money_text, parse_count, parse_money
 from shop_admin.guard import admin_event

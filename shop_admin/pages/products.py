@@ -7,11 +7,11 @@ from typing import ClassVar
 
 import reflex as rx
 
+from shop.components.media import media_src
 from shop.state.services import read
 from shop_admin.catalog_choices import flat_categories
 from shop_admin.components.forms import Choice, choice_select
 from shop_admin.components.layout import admin_page
-from shop_admin.components.media import media_src
 from shop_admin.components.tables import (
     filter_select,
     paged_table,
