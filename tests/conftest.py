@@ -75,9 +75,19 @@ def _empty_all_tables() -> None:
                     conn.execute(text(f"DELETE FROM {name}"))
 
 
+def _empty_job_queues() -> None:
+    """Jobs left by one test refer to rows the next test no longer has."""
+    if get_settings().redis_url:
+        from shop_core.jobs import QUEUES, get_queue
+
+        for name in QUEUES:
+            get_queue(name).empty()
+
+
 @pytest.fixture(autouse=True)
 def clean_state() -> Iterator[None]:
     _empty_all_tables()
+    _empty_job_queues()
     ratelimit.reset_all()
     yield
 

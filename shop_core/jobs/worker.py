@@ -19,6 +19,9 @@ def run_worker(burst: bool = False) -> None:
             "REDIS_URL is not set: without Redis, jobs run inline in the web process "
             "and no worker is needed. Set REDIS_URL to run a worker."
         )
+    # Jobs touch any table: load every model so foreign keys resolve in the forked child.
+    import shop_core.models  # noqa: F401
+
     # Each job runs in a forked child; pooled DB connections must not be shared with it.
     dispose_engines()
     worker = Worker([get_queue(name) for name in QUEUES], log_job_description=False)

@@ -165,6 +165,9 @@ def app_server() -> Iterator[AppServer]:
     # With Redis, emails and invoices are RQ jobs: run a real worker beside the app.
     worker = None
     if env.get("REDIS_URL"):
+        from tests.conftest import _empty_job_queues
+
+        _empty_job_queues()  # leftovers of the integration tests must not reach this worker
         worker = subprocess.Popen(
             [*shopctl, "worker"],
             cwd=ROOT,

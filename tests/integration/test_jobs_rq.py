@@ -96,3 +96,26 @@ def test_failed_delivery_is_scheduled_for_retry(
     assert row.last_error.startswith("ConnectionRefusedError")
     (job_id,) = email_queue.scheduled_job_registry.get_job_ids()
     assert email_queue.fetch_job(job_id).retries_left == 4
+
+
+@pytest.mark.redis
+def test_shopctl_worker_runs_jobs_in_a_forked_process(owner):
+    """The real `shopctl worker` (forking, fresh imports) finishes a catalog export."""
+    import subprocess
+    import sys
+
+    from shop_core.catalog.csv_io import start_export
+    from shop_core.db import read_session
+    from shop_core.jobs import runs
+
+    run_id = start_export(status=None, created_by_id=owner.id)
+    done = subprocess.run(
+        [sys.executable, "-m", "shop_core.cli", "worker", "--burst"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    with read_session() as session:
+        run = runs.get_run(session, run_id)
+    assert run.status == "done", (run.message, done.stderr[-2000:])
