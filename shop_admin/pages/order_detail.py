@@ -626,52 +626,49 @@ def _totals() -> rx.Component:
     )
 
 
+def _action(shown, icon: str, label: str, dialog: str, element_id: str, **style) -> rx.Component:
+    """A lifecycle button that opens its dialog, shown only when the order allows it."""
+    return rx.cond(
+        shown,
+        rx.button(
+            rx.icon(icon, size=16),
+            label,
+            on_click=S.open_dialog(dialog),
+            cursor="pointer",
+            id=element_id,
+            **style,
+        ),
+    )
+
+
 def _actions() -> rx.Component:
     return rx.flex(
-        rx.cond(
-            S.can_ship,
-            rx.button(
-                rx.icon("truck", size=16),
-                "Ship",
-                on_click=S.open_dialog("ship"),
-                cursor="pointer",
-                id="order-ship",
-            ),
-        ),
-        rx.cond(
+        _action(S.can_ship, "truck", "Ship", "ship", "order-ship"),
+        _action(
             S.can_deliver,
-            rx.button(
-                rx.icon("package-check", size=16),
-                "Mark delivered",
-                variant="soft",
-                on_click=S.open_dialog("deliver"),
-                cursor="pointer",
-                id="order-deliver",
-            ),
+            "package-check",
+            "Mark delivered",
+            "deliver",
+            "order-deliver",
+            variant="soft",
         ),
-        rx.cond(
+        _action(
             S.can_refund,
-            rx.button(
-                rx.icon("undo-2", size=16),
-                "Refund",
-                variant="soft",
-                color_scheme="orange",
-                on_click=S.open_dialog("refund"),
-                cursor="pointer",
-                id="order-refund",
-            ),
+            "undo-2",
+            "Refund",
+            "refund",
+            "order-refund",
+            variant="soft",
+            color_scheme="orange",
         ),
-        rx.cond(
+        _action(
             S.can_cancel,
-            rx.button(
-                rx.icon("circle-x", size=16),
-                "Cancel order",
-                variant="soft",
-                color_scheme="red",
-                on_click=S.open_dialog("cancel"),
-                cursor="pointer",
-                id="order-cancel",
-            ),
+            "circle-x",
+            "Cancel order",
+            "cancel",
+            "order-cancel",
+            variant="soft",
+            color_scheme="red",
         ),
         gap="8px",
         wrap="wrap",
