@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import EmailMessage as MimeMessage
@@ -94,9 +95,9 @@ def _authenticate(server, session, envelope, mechanism, auth_data) -> AuthResult
     return AuthResult(success=ok)
 
 
-@pytest.fixture(name="smtp_server")
-def smtp_server_fixture(env: pytest.MonkeyPatch, email_db: Path) -> Iterator[SmtpServer]:
-    """A real SMTP server on 127.0.0.1 requiring a login; SMTP_URL points at it."""
+@contextmanager
+def loopback_smtp(env: pytest.MonkeyPatch) -> Iterator[SmtpServer]:
+    """A real SMTP server on 127.0.0.1 requiring a login, with SMTP_URL pointing at it."""
     handler = SmtpServer(port=free_port())
     controller = Controller(
         handler,
@@ -111,5 +112,14 @@ def smtp_server_fixture(env: pytest.MonkeyPatch, email_db: Path) -> Iterator[Smt
         env,
         SMTP_URL=f"smtp://{SMTP_USER}:{SMTP_PASSWORD_QUOTED}@127.0.0.1:{handler.port}",
     )
-    yield handler
-    controller.stop()
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(name="smtp_server")
+def smtp_server_fixture(env: pytest.MonkeyPatch, email_db: Path) -> Iterator[SmtpServer]:
+    """The loopback SMTP server over the email-only database of `email_db`."""
+    with loopback_smtp(env) as handler:
+        yield handler
