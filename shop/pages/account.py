@@ -91,6 +91,7 @@ class AccountState(rx.State):
             return
         current = str(form_data.get("current_password", ""))
         new = str(form_data.get("password", ""))
+        session_token = (await self.get_state(SessionState)).session_token
         if mismatch := password_mismatch(form_data):
             self.password_errors = mismatch
             self.saving_password = False
@@ -98,7 +99,11 @@ class AccountState(rx.State):
         try:
             await write(
                 lambda s: accounts.change_password(
-                    s, user_id=user.id, current_password=current, new_password=new
+                    s,
+                    user_id=user.id,
+                    current_password=current,
+                    new_password=new,
+                    keep_web_secret=session_token,
                 )
             )
         except DomainError as exc:

@@ -380,13 +380,15 @@ def confirm_password_reset(session: Session, *, token: str, password: str) -> No
     _revoke_all_sessions(session, user.id)
 
 
-def _revoke_all_sessions(session: Session, user_id: int) -> None:
-    session.execute(
-        update(AuthSession)
-        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-        .execution_options(synchronize_session=False)
+def _revoke_all_sessions(session: Session, user_id: int, keep_secret_hash: str = "") -> None:
+    stmt = update(AuthSession).where(
+        AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None)
     )
+    if keep_secret_hash:
+        stmt = stmt.where(
+            or_(AuthSession.secret_hash.is_(None), AuthSession.secret_hash != keep_secret_hash)
+        )
+    session.execute(stmt.values(revoked_at=utcnow()).execution_options(synchronize_session=False))
 
 
 # --- profile ----------------------------------------------------------------------------
@@ -409,8 +411,14 @@ def update_profile(session: Session, *, user_id: int, name: str) -> UserView:
 
 
 def change_password(
-    session: Session, *, user_id: int, current_password: str, new_password: str
+    session: Session,
+    *,
+    user_id: int,
+    current_password: str,
+    new_password: str,
+    keep_web_secret: str = "",
 ) -> None:
+    """Set a new password and sign out every other device (the current browser stays in)."""
     user = session.get(User, user_id)
     if user is None:
         raise NotFound("No such user.", code="user_not_found")
@@ -423,6 +431,8 @@ def change_password(
     validate_password(new_password)
     user.password_hash = hash_password(new_password)
     session.add(user)
+    keep = digest(keep_web_secret) if keep_web_secret else ""
+    _revoke_all_sessions(session, user.id, keep_secret_hash=keep)
 
 
 # --- staff administration ------------------------------------------------------------------

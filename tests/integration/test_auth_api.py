@@ -339,3 +339,31 @@ def test_inactive_user_cannot_sign_in(api):
         api.post(LOGIN, json={"email": user.email, "password": "gone-password-1"}).status_code
         == 401
     )
+
+
+def test_changing_password_signs_out_every_other_device(api, customer):
+    from shop_core.accounts import service as accounts
+
+    here = api.post(
+        "/api/v1/auth/login", json={"email": customer.email, "password": CUSTOMER_PASSWORD}
+    )
+    phone = bearer(api, customer.email, CUSTOMER_PASSWORD)
+    with unit_of_work() as session:
+        this_browser = accounts.login_web(session, email=customer.email, password=CUSTOMER_PASSWORD)
+        other_browser = accounts.login_web(
+            session, email=customer.email, password=CUSTOMER_PASSWORD
+        )
+    with unit_of_work() as session:
+        accounts.change_password(
+            session,
+            user_id=customer.id,
+            current_password=CUSTOMER_PASSWORD,
+            new_password="a-brand-new-password-9",
+            keep_web_secret=this_browser.secret,
+        )
+    with read_session() as session:
+        assert accounts.user_for_web_session(session, this_browser.secret) is not None
+        assert accounts.user_for_web_session(session, other_browser.secret) is None
+    assert api.get("/api/v1/me", headers=phone).status_code == 401
+    refresh = api.post("/api/v1/auth/refresh", json={"refresh_token": here.json()["refresh_token"]})
+    assert refresh.status_code == 401
