@@ -286,9 +286,19 @@ class NewTicketState(rx.State):
                 Choice(o.number, f"{o.number} · {when(o.created_at)[:11]}") for o in page.items
             ]
             known = {c.value for c in self.orders}
+            if order and order not in known:  # an older order, past the first 50
+                uid = user.id
+                try:
+                    o = await read(
+                        lambda s: orders.get_for_customer(s, order, user_id=uid, email=None)
+                    )
+                    self.orders.append(Choice(o.number, f"{o.number} · {when(o.created_at)[:11]}"))
+                    known.add(o.number)
+                except NotFound:
+                    pass
             self.order_number = order if order in known else NO_ORDER
         else:
-            self.order_number = order or NO_ORDER
+            self.order_number = order
             self.email = params.get("email", "")[:254] or self.email
         self.category = "order_problem" if order else (self.category or "order_problem")
         if order:

@@ -56,7 +56,7 @@ def _customer_with_order(app_server: AppServer) -> dict:
         "password": "sam-needs-help-42",
     }
     owner = _owner_api(app_server)
-    with owner:
+    try:
         product = owner.post(
             "/api/v1/admin/products",
             json={
@@ -69,6 +69,8 @@ def _customer_with_order(app_server: AppServer) -> dict:
         invite = owner.post("/api/v1/admin/invitations", json={})
         assert invite.status_code == 201, invite.text
         code = invite.json()["items"][0]["code"]
+    finally:
+        owner.close()
     with httpx.Client(base_url=app_server.base_url, timeout=30) as client:
         registered = client.post("/api/v1/auth/register", json={"invite_code": code, **customer})
         assert registered.status_code == 201, registered.text
@@ -165,7 +167,7 @@ def test_ticket_about_an_order_answered_live_and_resolved(app_server: AppServer,
     _sign_in(staff, base, app_server.owner_email, app_server.owner_password, "/admin/tickets")
     staff.locator("#tickets-table").get_by_role("link", name=f"Help with order {order}").click()
     staff.wait_for_url(re.compile(rf"/admin/tickets/{number}/?$"), timeout=TIMEOUT_MS)
-    staff.locator("#admin-ticket-thread").wait_for(timeout=TIMEOUT_MS)
+    staff.locator("#admin-ticket-number").filter(has_text=number).wait_for(timeout=TIMEOUT_MS)
     staff.locator("#ticket-order-link").filter(has_text=order).wait_for(timeout=TIMEOUT_MS)
     staff.locator("#assign-to-me").click()
     staff.locator("#ticket-assignee-select").filter(has_text="Owner").wait_for(timeout=TIMEOUT_MS)
@@ -180,13 +182,13 @@ def test_ticket_about_an_order_answered_live_and_resolved(app_server: AppServer,
 
     # An internal note stays with the staff.
     note = "Courier damaged two parcels this week."
-    staff.locator("#composer-mode").get_by_text("Internal note").click()
+    staff.locator("#composer-mode").get_by_role("radio", name="Internal note").click()
     staff.locator("#staff-reply").fill(note)
     staff.locator("#staff-send").click()
     staff.locator("#admin-ticket-thread .internal-note").get_by_text(note).wait_for(
         timeout=TIMEOUT_MS
     )
-    staff.locator("#composer-mode").get_by_text("Reply").click()
+    staff.locator("#composer-mode").get_by_role("radio", name="Reply").click()
 
     # The customer answers; the technician's page shows it live.
     answer = "Thank you, that was quick!"
