@@ -22,7 +22,7 @@ TICKET_STATUS: dict[str, tuple[str, str]] = {
     "closed": ("Closed", "gray"),
 }
 PRIORITY_COLORS = {"low": "gray", "normal": "blue", "high": "orange", "urgent": "red"}
-LIVE_SECONDS = 1.0  # how often an open ticket page asks whether anything changed
+LIVE_SECONDS = 0.5  # how often an open ticket page asks whether anything changed (cheap query)
 LIVE_IDLE_LIMIT = 30 * 60  # a page nobody touches stops polling after this (resumable)
 
 

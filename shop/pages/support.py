@@ -102,11 +102,10 @@ class SupportListState(rx.State):
         except ValueError:
             page = 1
         viewer = support.Viewer(user=user)
-        result = await read(lambda s: support.list_tickets(s, viewer, page=page, per_page=10))
-        if not viewer.is_staff:
-            items = result.items
-        else:  # staff see the whole queue through the service: keep their own tickets here
-            items = [t for t in result.items if t.contact_email == user.email]
+        # Staff see the whole queue through the service: here, only their own tickets.
+        mine = support.QueueFilters(q=user.email) if viewer.is_staff else None
+        result = await read(lambda s: support.list_tickets(s, viewer, mine, page=page, per_page=10))
+        items = [t for t in result.items if not viewer.is_staff or t.contact_email == user.email]
         self.rows = [
             TicketRow(
                 number=t.number,

@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from tests.e2e.support import ARTIFACTS, AppServer
-from tests.e2e.test_accounts_e2e import DESKTOP, TIMEOUT_MS, open_page, shoot
+from tests.e2e.test_accounts_e2e import DESKTOP, PHONE, TIMEOUT_MS, open_page, shoot
 
 pytestmark = pytest.mark.e2e
 
@@ -203,6 +203,7 @@ def test_ticket_about_an_order_answered_live_and_resolved(app_server: AppServer,
         browser, customer_ctx.storage_state(), f"{base}/account/support/{number}", "support-thread"
     )
     shoot(browser, customer_ctx.storage_state(), f"{base}/account/support", "support-list")
+    shoot(browser, customer_ctx.storage_state(), f"{base}/support?order={order}", "support-new")
 
     # The technician resolves it; the customer's page shows the new status live.
     staff.locator("#ticket-status-select").click()
@@ -227,3 +228,42 @@ def test_ticket_about_an_order_answered_live_and_resolved(app_server: AppServer,
     assert by_subject.get(f"Ticket {number} is now resolved") == sam["email"], by_subject
     assert len(mails) == 5, [m[1] for m in mails]
     assert all(note not in text for _, _, text in mails)
+
+
+def test_guest_opens_a_ticket_and_follows_it_by_number_and_email(app_server: AppServer, browser):
+    base = app_server.base_url
+    guest_email = f"gus-{uuid.uuid4().hex[:6]}@example.com"
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    open_page(page, f"{base}/support")
+    page.get_by_label("Your name").fill("Gus Guest")
+    page.get_by_label("Email").fill(guest_email)
+    page.get_by_label("Subject").fill("Do you ship to Iceland?")
+    page.get_by_label("Describe the problem").fill("I would love a mug in Reykjavik.")
+    page.locator("#ticket-submit").click()
+    page.wait_for_url(re.compile(r"/support/T[A-Z0-9]{7}/?\?email="), timeout=TIMEOUT_MS)
+    number = page.locator("#ticket-number").inner_text().strip()
+    page.locator("#live-indicator").wait_for(timeout=TIMEOUT_MS)
+    context.close()
+
+    # Later, from another browser: the wrong email finds nothing, the right one the thread.
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    open_page(page, f"{base}/support/track")
+    page.get_by_label("Ticket number").fill(number.lower())
+    page.get_by_label("Email").fill("someone.else@example.com")
+    page.get_by_role("button", name="Open my ticket").click()
+    page.get_by_text("We couldn't find a ticket with that number and email.").wait_for(
+        timeout=TIMEOUT_MS
+    )
+    page.get_by_label("Email").fill(guest_email.upper())
+    page.get_by_role("button", name="Open my ticket").click()
+    page.wait_for_url(re.compile(rf"/support/{number}/?\?email="), timeout=TIMEOUT_MS)
+    page.get_by_text("Do you ship to Iceland?").wait_for(timeout=TIMEOUT_MS)
+    page.locator("#reply-body").fill("Also to the Faroe Islands?")
+    page.locator("#reply-send").click()
+    page.locator("#ticket-thread").get_by_text("Also to the Faroe Islands?").wait_for(
+        timeout=TIMEOUT_MS
+    )
+    shoot(browser, None, f"{base}/support", "support-guest-new")
+    context.close()
