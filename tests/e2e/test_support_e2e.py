@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from tests.e2e.support import ARTIFACTS, AppServer
+from tests.e2e.test_admin_catalog_e2e import png_file
 from tests.e2e.test_accounts_e2e import DESKTOP, PHONE, TIMEOUT_MS, open_page, shoot
 
 pytestmark = pytest.mark.e2e
@@ -191,12 +192,22 @@ def test_ticket_about_an_order_answered_live_and_resolved(app_server: AppServer,
     staff.locator("#composer-mode").get_by_role("radio", name="Reply").click()
 
     # The customer answers; the technician's page shows it live.
-    answer = "Thank you, that was quick!"
+    # The customer answers with a photo; the technician's page shows both live.
+    answer = "Thank you, that was quick! Here is the handle."
     customer.locator("#reply-body").fill(answer)
+    customer.set_input_files(
+        "#ticket-reply-files input[type=file]", files=[png_file("chipped-handle.png")]
+    )
     customer.locator("#reply-send").click()
     to_staff = _time_until_visible(staff, answer, "#admin-ticket-thread")
     print(f"customer reply visible to the technician after {to_staff:.2f} s")
     assert to_staff < LIVE_LIMIT_S, to_staff
+    staff.locator("#admin-ticket-thread").get_by_role(
+        "button", name="Download chipped-handle.png"
+    ).wait_for(timeout=TIMEOUT_MS)
+    with staff.expect_download() as download:
+        staff.get_by_role("button", name="Download chipped-handle.png").click()
+    assert download.value.suggested_filename == "chipped-handle.png"
     customer.locator("#ticket-thread").get_by_text(answer).wait_for(timeout=TIMEOUT_MS)
     assert note not in customer.locator("#ticket-thread").inner_text()
     shoot(

@@ -236,3 +236,44 @@ def test_new_ticket_form_links_only_the_customers_own_order(customer):
     with read_session() as session:
         page = support.list_tickets(session, support.Viewer(user=customer))
     assert [t.subject for t in page.items] == ["Help with order JNNOTMINE1"]
+
+
+def _upload(data: bytes, name: str):
+    import io
+    from pathlib import Path
+
+    import reflex as rx
+
+    return rx.UploadFile(file=io.BytesIO(data), path=Path(name), size=len(data))
+
+
+def test_attachments_are_checked_stored_and_downloaded(technician, customer):
+    from tests.unit.test_ui_admin_catalog import png_bytes
+
+    number = _ticket(customer)
+    tab = sign_in(customer)
+    state = _at(tab, TicketState, f"/account/support/{number}")
+    tab.send(TicketState, "load")
+
+    # A script renamed to .png is refused by content; nothing is added.
+    tab.send(TicketState, "set_reply", value="See the file")
+    events = tab.send(
+        TicketState, "send_with_files", files=[_upload(b"MZ\x90\x00 not an image", "x.png")]
+    )
+    assert any('["error"]' in js and "images" in js for js in events)
+    assert state.messages == [] and state.reply == "See the file"
+
+    tab.send(TicketState, "send_with_files", files=[_upload(png_bytes(), "crack.png")])
+    (message,) = state.messages
+    assert message.body == "See the file" and [f.name for f in message.files] == ["crack.png"]
+    tab.send(TicketState, "download", attachment_id=message.files[0].id)
+    downloads = [e for e in tab.frontend_events if e.name.endswith("_download")]
+    assert downloads and "crack.png" in str(downloads[-1].payload)
+
+    # Someone else cannot fetch it by id.
+    other = sign_in(_user(name="Nosy"))
+    other_state = _at(other, TicketState, f"/account/support/{number}")
+    other_state.number = number
+    events = other.send(TicketState, "download", attachment_id=message.files[0].id)
+    assert any('["error"]' in js for js in events)
+    assert not [e for e in other.frontend_events if e.name.endswith("_download")]
