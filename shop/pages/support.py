@@ -4,7 +4,7 @@
 - /support: open a ticket (signed in: pick one of your orders; guests: name + email).
 - /support/track: a guest follows a ticket by its tracking number + email.
 - /support/<number> and /account/support/<number>: the conversation with a reply box,
-  updated live (a background loop polls `support.last_activity` once a second).
+  updated live (a background loop polls `support.last_activity` twice a second).
 
 Every handler resolves who is asking from the session cookie on the backend; a guest's
 email lives in a backend-only var, set from the link they followed and checked by the
@@ -654,6 +654,7 @@ class TicketState(rx.State):
     live: bool = False
     _guest_email: str = ""  # from the link the guest followed; the service checks it
     _live_token: str = ""
+    _following: str = ""  # the token a loop is already running for (one loop per tab)
     _stamp: str = ""
 
     def _route_number(self) -> str:
@@ -728,7 +729,7 @@ class TicketState(rx.State):
 
     @rx.event(background=True)
     async def follow(self):
-        """Poll the cheap `last_activity` once a second; reload the thread when it moved.
+        """Poll the cheap `last_activity` every LIVE_SECONDS; reload the thread when it moved.
 
         Reads the database, not in-memory pubsub, so it sees replies written by any
         backend worker. Ends when the token changes (another ticket, page left)."""
@@ -736,8 +737,9 @@ class TicketState(rx.State):
             token, number = self._live_token, self.number
             guest_email = self._guest_email or None
             cookie = (await self.get_state(SessionState)).session_token
-        if not token:
-            return
+            if not token or self._following == token:
+                return  # nothing to follow, or a loop already follows this page
+            self._following = token
         idle_since = time.monotonic()
         while True:
             await asyncio.sleep(LIVE_SECONDS)

@@ -1,7 +1,7 @@
 """One ticket for support staff: the thread (with internal notes), reply or internal note,
 saved replies, assignment, status and priority; beside it the linked order's summary and
 the customer's other tickets. The page follows the ticket live (polling the database
-once a second from a background event, so replies from any backend worker show)."""
+twice a second from a background event, so replies from any backend worker show)."""
 
 from __future__ import annotations
 
@@ -105,6 +105,7 @@ class TicketDetailState(rx.State):
     save_errors: dict[str, str] = {}
     live: bool = False
     _live_token: str = ""
+    _following: str = ""  # the token a loop is already running for (one loop per tab)
     _stamp: str = ""
 
     @rx.var
@@ -218,13 +219,14 @@ class TicketDetailState(rx.State):
     @rx.event(background=True)
     @admin_event(Perm.SUPPORT_HANDLE)
     async def follow(self, actor: UserView):
-        """Poll `last_activity` once a second (the database, so every worker's writes
+        """Poll `last_activity` every LIVE_SECONDS (the database, so every worker's writes
         show); reload the thread when it changed. Ends when the token changes."""
         async with self:
             token, number = self._live_token, self.number
             cookie = (await self.get_state(SessionState)).session_token
-        if not token:
-            return
+            if not token or self._following == token:
+                return  # nothing to follow, or a loop already follows this page
+            self._following = token
         idle_since = time.monotonic()
         while True:
             await asyncio.sleep(LIVE_SECONDS)

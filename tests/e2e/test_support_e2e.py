@@ -22,8 +22,8 @@ import httpx
 import pytest
 
 from tests.e2e.support import ARTIFACTS, AppServer
-from tests.e2e.test_admin_catalog_e2e import png_file
 from tests.e2e.test_accounts_e2e import DESKTOP, PHONE, TIMEOUT_MS, open_page, shoot
+from tests.e2e.test_admin_catalog_e2e import png_file
 
 pytestmark = pytest.mark.e2e
 
