@@ -108,15 +108,20 @@ def test_catalog_manager_cannot_open_the_queue_or_a_ticket(customer):
     detail = _at(tab, TicketDetailState, f"/admin/tickets/{number}")
     detail.number = number  # whatever the browser claims
 
-    events = tab.send(TicketsState, "load")
-    events += tab.send(TicketsState, "set_status_filter", value="open")
-    events += tab.send(TicketsState, "search", form_data={"q": "mug"})
-    events += tab.send(TicketDetailState, "load")
-    events += tab.send(TicketDetailState, "set_reply", value="Hello")
-    events += tab.send(TicketDetailState, "send")
-    events += tab.send(TicketDetailState, "set_status", value="closed")
-
-    assert refused(events)
+    calls = [
+        (TicketsState, "load", {}),
+        (TicketsState, "set_status_filter", {"value": "open"}),
+        (TicketsState, "search", {"form_data": {"q": "mug"}}),
+        (TicketsState, "next_page", {}),
+        (TicketDetailState, "load", {}),
+        (TicketDetailState, "set_reply", {"value": "Hello"}),
+        (TicketDetailState, "send", {}),
+        (TicketDetailState, "set_status", {"value": "closed"}),
+        (TicketDetailState, "assign", {"value": "me"}),
+        (TicketDetailState, "follow", {}),
+    ]
+    for state_cls, handler, payload in calls:
+        assert refused(tab.send(state_cls, handler, **payload)), handler
     assert tab.state(TicketsState).rows == []
     assert detail.messages == [] and detail.subject == ""
     with read_session() as session:
