@@ -59,7 +59,7 @@ def ticket_href(number: str, email: str | None = None, *, signed_in: bool = Fals
     return f"{base}?{urlencode({'email': email})}" if email else base
 
 
-async def _store_files(files: list[rx.UploadFile]) -> list[tuple[str, str, int, str]]:
+async def store_uploads(files: list[rx.UploadFile]) -> list[tuple[str, str, int, str]]:
     stored = []
     for upload in files[:5]:
         data = await asyncio.to_thread(upload.file.read, 5 * 1024 * 1024 + 1)
@@ -325,7 +325,7 @@ class NewTicketState(rx.State):
             if user is None:
                 ratelimit.hit(TICKET_RATE_LIMIT, "ticket-guest", client_ip(self))
             body = support.TicketIn(**data)
-            stored = await _store_files(files) if files else []
+            stored = await store_uploads(files) if files else []
             created = await write(lambda s: support.create_ticket(s, body, user=user))
             if stored:
                 viewer = support.Viewer(user=user, email=created.contact_email)
@@ -780,7 +780,7 @@ class TicketState(rx.State):
         viewer = await self._viewer()
         number, body = self.number, self.reply
         try:
-            stored = await _store_files(files) if files else []
+            stored = await store_uploads(files) if files else []
             await write(
                 lambda s: support.add_message(s, number, viewer, body=body, attachments=stored)
             )

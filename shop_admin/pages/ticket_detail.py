@@ -26,7 +26,9 @@ from shop.components.support import (
     ticket_badge,
     ticket_status_color,
     ticket_status_label,
+    upload_zone,
 )
+from shop.pages.support import store_uploads
 from shop.state.services import read, write
 from shop.state.session import SessionState
 from shop_admin.components.forms import label
@@ -61,6 +63,7 @@ class SavedRow:
     body: str = ""
 
 
+STAFF_UPLOAD_ID = "staff-reply-files"
 STATUS_CHOICES = [Choice(k, label) for k, (label, _) in TICKET_STATUS.items()]
 PRIORITY_CHOICES = [Choice(p, p.capitalize()) for p in support.PRIORITIES]
 
@@ -274,15 +277,19 @@ class TicketDetailState(rx.State):
             text = row.body.replace("{name}", self.contact_name.split(" ")[0] or "there")
             self.reply = (self.reply.rstrip() + "\n\n" + text).strip() if self.reply else text
 
-    @rx.event
-    @admin_event(Perm.SUPPORT_HANDLE)
-    async def send(self, actor: UserView):
+    async def _send(self, actor: UserView, files: list[rx.UploadFile]):
         number, body, internal = self.number, self.reply, self.internal
         self.sending = True
         try:
+            stored = await store_uploads(files) if files else []
             await write(
                 lambda s: support.add_message(
-                    s, number, support.Viewer(user=actor), body=body, internal=internal
+                    s,
+                    number,
+                    support.Viewer(user=actor),
+                    body=body,
+                    internal=internal,
+                    attachments=stored,
                 )
             )
             await self._reload(actor)
@@ -290,9 +297,20 @@ class TicketDetailState(rx.State):
             self.sending = False
             return rx.toast.error(exc.message)
         self.sending, self.reply = False, ""
+        done = rx.clear_selected_files(STAFF_UPLOAD_ID)
         if internal:
-            return rx.toast.success("Internal note added. The customer can't see it.")
-        return rx.toast.success("Reply sent to the customer.")
+            return [done, rx.toast.success("Internal note added. The customer can't see it.")]
+        return [done, rx.toast.success("Reply sent to the customer.")]
+
+    @rx.event
+    @admin_event(Perm.SUPPORT_HANDLE)
+    async def send(self, actor: UserView):
+        return await self._send(actor, [])
+
+    @rx.event
+    @admin_event(Perm.SUPPORT_HANDLE)
+    async def send_with_files(self, actor: UserView, files: list[rx.UploadFile]):
+        return await self._send(actor, files)
 
     async def _update(self, actor: UserView, message: str, **changes):
         number = self.number
@@ -589,6 +607,19 @@ def _save_dialog() -> rx.Component:
     )
 
 
+def _send_button(on_click) -> rx.Component:
+    note = S.internal
+    return rx.button(
+        rx.cond(note, rx.icon("lock", size=16), rx.icon("send", size=16)),
+        rx.cond(note, "Add note", "Send reply"),
+        color_scheme=rx.cond(note, "amber", "violet"),
+        loading=S.sending,
+        on_click=on_click,
+        cursor="pointer",
+        id="staff-send",
+    )
+
+
 def _composer() -> rx.Component:
     note = S.internal
     return rx.box(
@@ -651,6 +682,7 @@ def _composer() -> rx.Component:
                     note, "Notes for the team…", "Write to " + S.contact_name + "…"
                 ),
             ),
+            upload_zone(STAFF_UPLOAD_ID, label="Attach files"),
             rx.hstack(
                 rx.cond(
                     note,
@@ -663,14 +695,10 @@ def _composer() -> rx.Component:
                     rx.text("The customer gets an email too.", size="1", color_scheme="gray"),
                 ),
                 rx.spacer(),
-                rx.button(
-                    rx.cond(note, rx.icon("lock", size=16), rx.icon("send", size=16)),
-                    rx.cond(note, "Add note", "Send reply"),
-                    color_scheme=rx.cond(note, "amber", "violet"),
-                    loading=S.sending,
-                    on_click=S.send,
-                    cursor="pointer",
-                    id="staff-send",
+                rx.cond(
+                    rx.selected_files(STAFF_UPLOAD_ID).length() > 0,
+                    _send_button(S.send_with_files(rx.upload_files(upload_id=STAFF_UPLOAD_ID))),
+                    _send_button(S.send),
                 ),
                 width="100%",
                 align="center",

@@ -282,3 +282,30 @@ def test_attachments_are_checked_stored_and_downloaded(technician, customer):
     events = other.send(TicketState, "download", attachment_id=message.files[0].id)
     assert any('["error"]' in js for js in events)
     assert not [e for e in other.frontend_events if e.name.endswith("_download")]
+
+
+def test_files_on_an_internal_note_stay_with_staff(technician, customer):
+    from tests.unit.test_ui_admin_catalog import png_bytes
+
+    number = _ticket(customer)
+    staff = sign_in(technician)
+    detail = _open_admin_ticket(staff, number)
+    staff.send(TicketDetailState, "set_internal", value="note")
+    staff.send(TicketDetailState, "set_reply", value="Courier photo")
+    assert succeeded(
+        staff.send(
+            TicketDetailState, "send_with_files", files=[_upload(png_bytes(), "courier.png")]
+        )
+    )
+    (note,) = detail.messages
+    assert note.internal and [f.name for f in note.files] == ["courier.png"]
+    staff.send(TicketDetailState, "download", attachment_id=note.files[0].id)
+    assert [e for e in staff.frontend_events if e.name.endswith("_download")]
+
+    tab = sign_in(customer)
+    state = _at(tab, TicketState, f"/account/support/{number}")
+    tab.send(TicketState, "load")
+    assert state.messages == [] and "courier.png" not in str(tab.root.dict())
+    events = tab.send(TicketState, "download", attachment_id=note.files[0].id)
+    assert any('["error"]' in js for js in events)
+    assert not [e for e in tab.frontend_events if e.name.endswith("_download")]
