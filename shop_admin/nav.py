@@ -17,6 +17,7 @@ class NavItem(NamedTuple):
 ADMIN_NAV: list[NavItem] = [
     NavItem("Dashboard", "/admin", "layout-dashboard", Perm.ADMIN_ACCESS),
     NavItem("Orders", "/admin/orders", "receipt", Perm.ORDERS_VIEW),
+    NavItem("Support", "/admin/tickets", "life-buoy", Perm.SUPPORT_HANDLE),
     NavItem("Products", "/admin/products", "package", Perm.CATALOG_VIEW),
     NavItem("Categories", "/admin/categories", "folder-tree", Perm.CATALOG_VIEW),
     NavItem("Collections", "/admin/collections", "library-big", Perm.CATALOG_VIEW),

@@ -93,6 +93,10 @@ def account_menu() -> rx.Component:
                 rx.hstack(rx.icon("package", size=16), rx.text("Orders"), spacing="2"),
                 on_select=rx.redirect("/account/orders"),
             ),
+            rx.menu.item(
+                rx.hstack(rx.icon("messages-square", size=16), rx.text("Support"), spacing="2"),
+                on_select=rx.redirect("/account/support"),
+            ),
             rx.cond(
                 SessionState.is_staff,
                 rx.menu.item(
@@ -196,13 +200,18 @@ def footer() -> rx.Component:
                         "Shop", ("New arrivals", "/search?sort=newest"), ("Your cart", "/cart")
                     ),
                     _footer_column(
-                        "Help", ("Track an order", "/track"), ("Shipping", "/"), ("Returns", "/")
+                        "Help",
+                        ("Contact support", "/support"),
+                        ("Follow a ticket", "/support/track"),
+                        ("Track an order", "/track"),
+                        ("Returns", "/support"),
                     ),
                     _footer_column(
                         "Account",
                         ("Sign in", "/login"),
                         ("Register", "/register"),
                         ("Your orders", "/account/orders"),
+                        ("Your tickets", "/account/support"),
                     ),
                     spacing="8",
                     wrap="wrap",

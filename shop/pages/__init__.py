@@ -11,6 +11,7 @@ from shop.pages import (
     password_reset,
     product,
     register,
+    support,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "password_reset",
     "product",
     "register",
+    "support",
 ]

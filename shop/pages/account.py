@@ -178,6 +178,19 @@ def _profile_card() -> rx.Component:
                 underline="none",
                 width="100%",
             ),
+            rx.link(
+                rx.button(
+                    rx.icon("messages-square", size=16),
+                    "Support tickets",
+                    variant="soft",
+                    color_scheme="pink",
+                    width="100%",
+                    cursor="pointer",
+                ),
+                href="/account/support",
+                underline="none",
+                width="100%",
+            ),
             rx.cond(
                 SessionState.is_staff,
                 rx.link(

@@ -260,6 +260,7 @@ class OrderView:
     events: list[EventRow] = field(default_factory=list)
     shipments: list[ShipmentRow] = field(default_factory=list)
     invoice_url: str = ""
+    help_url: str = ""
 
 
 def order_view(o: OrderOut, email: str) -> OrderView:
@@ -348,7 +349,12 @@ class OrderState(rx.State):
             self.not_found = True
             self.loading = False
             return
-        self.order = order_view(found, email or found.email)
+        view = order_view(found, email or found.email)
+        query = {"order": found.number}
+        if uid is None or found.email != (user.email if user else None):
+            query["email"] = email or found.email
+        view.help_url = "/support?" + urlencode(query)
+        self.order = view
         self.loading = False
 
 
@@ -543,6 +549,37 @@ def _order_view() -> rx.Component:
                         underline="none",
                         width="100%",
                     ),
+                ),
+                spacing="3",
+                width="100%",
+            )
+        ),
+        card(
+            rx.vstack(
+                rx.hstack(
+                    rx.icon("messages-square", size=18, color="var(--pink-11)"),
+                    rx.heading("Something not right?", as_="h2", size="4"),
+                    spacing="2",
+                    align="center",
+                ),
+                rx.text(
+                    "Our team answers right here, usually within a day.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                rx.link(
+                    rx.button(
+                        rx.icon("life-buoy", size=16),
+                        "Get help with this order",
+                        radius="full",
+                        width="100%",
+                        color_scheme="pink",
+                        cursor="pointer",
+                    ),
+                    href=o.help_url,
+                    underline="none",
+                    width="100%",
+                    id="order-help",
                 ),
                 spacing="3",
                 width="100%",

@@ -12,6 +12,8 @@ from shop_admin.pages import (
     orders,
     product_editor,
     products,
+    ticket_detail,
+    tickets,
     users,
 )
 
@@ -27,5 +29,7 @@ __all__ = [
     "orders",
     "product_editor",
     "products",
+    "ticket_detail",
+    "tickets",
     "users",
 ]
