@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 
 from pydantic import BaseModel
-from sqlalchemy import delete
+from sqlalchemy import delete, or_, update
 from sqlmodel import Session, select
 
 from shop_core.cart.models import Cart, CartItem
@@ -65,6 +65,38 @@ def load_cart(session: Session, cart_id: str, *, user_id: int | None, lock: bool
     if cart.user_id is not None and cart.user_id != user_id:
         raise _not_found()
     return cart
+
+
+class ClaimedCart(BaseModel):
+    id: str
+    user_id: int | None
+    currency: str
+    promotion_code: str | None
+
+
+def claim_for_checkout(session: Session, cart_id: str, *, user_id: int | None) -> ClaimedCart:
+    """Mark the cart checked out and lock it, in one guarded `UPDATE … RETURNING`.
+
+    The same rule as `load_cart`: a guest cart by its id, an account cart by its owner;
+    a cart already checked out is gone. A concurrent checkout of the same cart waits on
+    the row lock and then finds it checked out. The caller's rollback undoes the claim.
+    """
+    if not cart_id or len(cart_id) > 64:
+        raise _not_found()
+    c = Cart.__table__.c
+    owner = c.user_id.is_(None)
+    if user_id is not None:
+        owner = or_(owner, c.user_id == user_id)
+    row = session.execute(
+        update(Cart)
+        .where(c.id == cart_id, c.checked_out_at.is_(None), owner)
+        .values(checked_out_at=utcnow())
+        .returning(c.id, c.user_id, c.currency, c.promotion_code)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if row is None:
+        raise _not_found()
+    return ClaimedCart(id=row[0], user_id=row[1], currency=row[2], promotion_code=row[3])
 
 
 def create_cart(session: Session, *, user_id: int | None) -> CartView:
@@ -214,7 +246,7 @@ def _touch(session: Session, cart: Cart) -> None:
     session.flush()
 
 
-def discount_for(session: Session, cart: Cart, subtotal: int) -> int:
+def discount_for(session: Session, cart: Cart | ClaimedCart, subtotal: int) -> int:
     """The promotions hook: discounts arrive with the promotions feature; none until then."""
     return 0
 

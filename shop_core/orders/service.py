@@ -94,16 +94,13 @@ def _items(session: Session, order: Order) -> list[OrderItem]:
 
 def _move_items(session: Session, order: Order, kind: MovementKind, reason: str) -> None:
     # Stable variant order: concurrent transactions lock inventory rows in the same order.
-    for item in sorted(_items(session, order), key=lambda i: i.variant_id or 0):
-        if item.variant_id is not None:
-            inventory.record_movement(
-                session,
-                variant_id=item.variant_id,
-                kind=kind,
-                quantity=item.quantity,
-                reason=reason,
-                reference=order.number,
-            )
+    items = sorted(_items(session, order), key=lambda i: i.variant_id or 0)
+    inventory.record_movements(
+        session,
+        [(i.variant_id, kind, i.quantity) for i in items if i.variant_id is not None],
+        reason=reason,
+        reference=order.number,
+    )
 
 
 def release_reservation(session: Session, order: Order, *, status: str, reason: str) -> bool:
