@@ -9,11 +9,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel
-from sqlalchemy import delete, exists, func, insert, update
+from sqlalchemy import Integer, bindparam, delete, exists, func, insert, update
 from sqlmodel import Session, select
 
 from shop_core.catalog.models import Product, Variant
-from shop_core.db import utcnow
+from shop_core.db import UTCDateTime, utcnow
 from shop_core.errors import Conflict, InvalidInput, NotFound
 from shop_core.inventory.models import InventoryItem, StockMovement
 
@@ -94,6 +94,7 @@ def record_movements(
     """
     if not moves:
         return
+    session.flush()  # the statements below are Core: pending ORM changes go first
     now = utcnow()
     rows, crossed = [], []
     for variant_id, kind, quantity in moves:
@@ -126,33 +127,53 @@ def record_movements(
         available_before = available_after - (d_on_hand - d_reserved)
         if (available_before > 0) != (available_after > 0):  # only a crossing of zero matters
             crossed.append(variant_id)
-    session.execute(insert(StockMovement), rows)
+    session.connection().execute(_INSERT_MOVEMENTS, rows)
     if crossed:
         refresh_product_stock_flag(session, variant_ids=crossed)
+
+
+def _guarded_move_statement():
+    """Built once: constructing a statement costs more than running it on a hot path."""
+    item = InventoryItem.__table__.c
+    d_on_hand, d_reserved = (
+        bindparam("d_on_hand", type_=Integer),
+        bindparam("d_reserved", type_=Integer),
+    )
+    return (
+        update(InventoryItem.__table__)
+        .where(
+            item.variant_id == bindparam("b_variant_id", type_=Integer),
+            (item.on_hand + d_on_hand) - (item.reserved + d_reserved) >= 0,
+            item.reserved + d_reserved >= 0,
+        )
+        .values(
+            on_hand=item.on_hand + d_on_hand,
+            reserved=item.reserved + d_reserved,
+            updated_at=bindparam("now", type_=UTCDateTime()),
+        )
+        .returning(item.on_hand, item.reserved)
+    )
+
+
+_GUARDED_MOVE = _guarded_move_statement()
+_INSERT_MOVEMENTS = insert(StockMovement.__table__)
 
 
 def _move_read_model(
     session: Session, variant_id: int, d_on_hand: int, d_reserved: int, now: datetime
 ) -> tuple[int, int]:
     """The guarded read-model update; returns (on_hand, reserved) after it."""
-    item = InventoryItem.__table__.c
-    guarded = (
-        update(InventoryItem)
-        .where(
-            item.variant_id == variant_id,
-            (item.on_hand + d_on_hand) - (item.reserved + d_reserved) >= 0,
-            item.reserved + d_reserved >= 0,
-        )
-        .values(
-            on_hand=item.on_hand + d_on_hand, reserved=item.reserved + d_reserved, updated_at=now
-        )
-        .returning(item.on_hand, item.reserved)
-        .execution_options(synchronize_session=False)
-    )
-    after = session.execute(guarded).first()
+    params = {
+        "b_variant_id": variant_id,
+        "d_on_hand": d_on_hand,
+        "d_reserved": d_reserved,
+        "now": now,
+    }
+    conn = session.connection()
+    after = conn.execute(_GUARDED_MOVE, params).first()
     if after is None and session.get(InventoryItem, variant_id) is None:
         ensure_item(session, variant_id)  # first movement of a variant without a stock record
-        after = session.execute(guarded).first()
+        after = conn.execute(_GUARDED_MOVE, params).first()
     if after is None:
         raise Conflict(
             "Not enough stock for that.",
