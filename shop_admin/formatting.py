@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from shop_core.money import format_money, minor_digits
+
 
 def fmt_time(value: datetime | None, empty: str = "—") -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if value else empty
@@ -25,13 +27,7 @@ def fmt_change(values: dict[str, Any] | None) -> str:
 
 # --- money: integer minor units in the services, decimals in the admin's inputs -------------
 
-_ZERO_DECIMAL = {"BIF", "CLP", "JPY", "KRW", "PYG", "VND", "XAF", "XOF"}
-_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF ", "JPY": "¥"}
 _MONEY_TEXT = re.compile(r"^\d+(?:[.,]\d+)?$")
-
-
-def minor_digits(currency: str) -> int:
-    return 0 if currency.upper() in _ZERO_DECIMAL else 2
 
 
 def money_text(amount: int | None, currency: str) -> str:
@@ -45,13 +41,7 @@ def money_text(amount: int | None, currency: str) -> str:
 
 def fmt_money(amount: int | None, currency: str, empty: str = "—") -> str:
     """Minor units for display: 1250 EUR → "€12.50", with thousands separators."""
-    if amount is None:
-        return empty
-    digits = minor_digits(currency)
-    sign = "−" if amount < 0 else ""
-    number = f"{Decimal(abs(amount)).scaleb(-digits):,.{digits}f}"
-    symbol = _SYMBOLS.get(currency.upper())
-    return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {currency.upper()}"
+    return empty if amount is None else format_money(amount, currency)
 
 
 def parse_money(text: str, currency: str) -> int | None:

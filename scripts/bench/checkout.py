@@ -97,10 +97,8 @@ def main() -> None:
         f"clients: {PROCESSES * THREADS}; checkouts: {len(samples)} in {wall:.1f} s "
         f"= {len(samples) / wall:.0f} orders/s"
     )
-    print(
-        f"checkout latency p50={percentile(samples, 50):.1f} ms p95={percentile(samples, 95):.1f} ms "
-        f"max={max(samples):.1f} ms"
-    )
+    p50, p95 = percentile(samples, 50), percentile(samples, 95)
+    print(f"checkout latency p50={p50:.1f} ms p95={p95:.1f} ms max={max(samples):.1f} ms")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from shop_core.catalog import products  # noqa: E402
 from shop_core.catalog.schemas import ProductIn  # noqa: E402
 from shop_core.checkout.service import CheckoutIn, place_order  # noqa: E402
 from shop_core.db import read_session, unit_of_work  # noqa: E402
+from shop_core.email.models import EmailMessage  # noqa: E402
 from shop_core.inventory import service as inventory  # noqa: E402
 from shop_core.inventory.models import StockMovement  # noqa: E402
 from shop_core.migrations import upgrade  # noqa: E402
@@ -163,16 +164,54 @@ def main() -> None:
             )
         ).one()
         drift = inventory.reconcile(session)
+        # Each effect exactly once, order by order: one sale per paid order, no sale for
+        # the others, one confirmation email per paid order, one "payment failed" email
+        # per failed order, and each reservation released at most once.
+        numbers = list(delivered_orders)
+        per_order_sales = dict(
+            session.exec(
+                select(StockMovement.reference, func.count())
+                .where(StockMovement.kind == "sale", StockMovement.reference.in_(numbers))
+                .group_by(StockMovement.reference)
+            ).all()
+        )
+        releases = dict(
+            session.exec(
+                select(StockMovement.reference, func.count())
+                .where(StockMovement.kind == "release", StockMovement.reference.in_(numbers))
+                .group_by(StockMovement.reference)
+            ).all()
+        )
+        mails: dict[tuple[str, str], int] = {}
+        for template, subject in session.exec(
+            select(EmailMessage.template, EmailMessage.subject).where(
+                EmailMessage.to_address == "wh@example.com",
+                EmailMessage.template.in_(["order_confirmation", "payment_failed"]),
+            )
+        ).all():
+            number = next((w for w in subject.split() if w.startswith("JN")), "")
+            mails[(template, number)] = mails.get((template, number), 0) + 1
+    effects_wrong = [
+        n
+        for n in delivered_orders
+        if per_order_sales.get(n, 0) != (expected[n] == "paid")
+        or mails.get(("order_confirmation", n), 0) != (expected[n] == "paid")
+        or mails.get(("payment_failed", n), 0) != (expected[n] == "payment_failed")
+        or releases.get(n, 0) > 1
+    ]
     paid = sum(1 for n in delivered_orders if expected[n] == "paid")
+    duplicates = len(deliveries) - len({e["id"] for e in deliveries})
+    non_200 = sum(s != 200 for s in statuses)
     print(
-        f"deliveries: {len(deliveries)} ({len(deliveries) - len(set(e['id'] for e in deliveries))} duplicates), "
-        f"{elapsed:.1f} s, {len(deliveries) / elapsed:.0f}/s; non-200: {sum(s != 200 for s in statuses)}"
+        f"deliveries: {len(deliveries)} ({duplicates} duplicates), "
+        f"{elapsed:.1f} s, {len(deliveries) / elapsed:.0f}/s; non-200: {non_200}"
     )
     print(
         f"orders: {len(delivered_orders)}; wrong final state: {len(wrong)}; "
-        f"sale movements: {sales} for {paid} paid orders; ledger drift rows: {len(drift)}"
+        f"sale movements: {sales} for {paid} paid orders; ledger drift rows: {len(drift)}; "
+        f"orders with an effect missing or repeated: {len(effects_wrong)}"
     )
-    sys.exit(1 if wrong or sales != paid or drift else 0)
+    sys.exit(1 if wrong or sales != paid or drift or effects_wrong else 0)
 
 
 if __name__ == "__main__":

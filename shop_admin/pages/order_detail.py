@@ -27,7 +27,6 @@ from shop_admin.pages.orders import order_status_badge, status_label
 from shop_core.accounts.roles import Perm
 from shop_core.accounts.service import UserView
 from shop_core.errors import DomainError, InvalidInput
-from shop_core.idempotency import run_once
 from shop_core.orders import invoices
 from shop_core.orders import service as orders
 from shop_core.orders.views import OrderOut
@@ -458,25 +457,16 @@ class OrderDetailState(rx.State):
             return
         self.working = True
         yield
-        body = {
-            "amount": amount,
-            "reason": reason,
-            "restock": [{"sku": s, "quantity": q} for s, q in lines],
-        }
-
-        def work(session) -> dict:
-            return orders.refund(
-                session,
+        try:
+            await asyncio.to_thread(
+                orders.refund_once,
                 number,
                 amount=amount,
                 reason=reason,
-                idempotency_key=f"admin-refund-{key}",
-                actor_id=actor.id,
                 restock=lines,
-            ).model_dump(mode="json")
-
-        try:
-            await asyncio.to_thread(run_once, f"refund:{number}", f"admin-{key}", body, work)
+                idempotency_key=f"admin-{key}",
+                actor_id=actor.id,
+            )
         except DomainError as exc:
             self.refund_step = "edit"
             yield self._fail(exc, {"quantity": "restock"})

@@ -14,7 +14,6 @@ from shop_core.accounts.roles import Perm
 from shop_core.api.deps import requires
 from shop_core.db import read_session, unit_of_work
 from shop_core.errors import InvalidInput
-from shop_core.idempotency import run_once
 from shop_core.inventory import service as inventory
 from shop_core.orders import invoices
 from shop_core.orders import service as orders
@@ -118,20 +117,13 @@ def refund(
     user: OrderManager,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)] = None,
 ) -> JSONResponse:
-    key = idempotency_key or f"auto-{number}-{datetime.now().timestamp()}"
-    status, response = run_once(
-        f"refund:{number}",
-        idempotency_key,
-        body.model_dump(mode="json"),
-        lambda session: orders.refund(
-            session,
-            number,
-            amount=body.amount,
-            reason=body.reason,
-            idempotency_key=key,
-            actor_id=user.id,
-            restock=[(r.sku, r.quantity) for r in body.restock],
-        ).model_dump(mode="json"),
+    status, response = orders.refund_once(
+        number,
+        amount=body.amount,
+        reason=body.reason,
+        restock=[(r.sku, r.quantity) for r in body.restock],
+        idempotency_key=idempotency_key,
+        actor_id=user.id,
     )
     return JSONResponse(response, status_code=status)
 

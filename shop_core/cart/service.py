@@ -6,13 +6,13 @@ from __future__ import annotations
 import secrets
 
 from pydantic import BaseModel
-from sqlalchemy import delete
+from sqlalchemy import Integer, bindparam, delete, or_, update
 from sqlmodel import Session, select
 
 from shop_core.cart.models import Cart, CartItem
 from shop_core.catalog.models import Product, Variant
 from shop_core.catalog.queries import first_images
-from shop_core.db import utcnow
+from shop_core.db import UTCDateTime, utcnow
 from shop_core.errors import Conflict, DomainError, InvalidInput, NotFound
 from shop_core.inventory import service as inventory
 from shop_core.settings import get_settings
@@ -65,6 +65,47 @@ def load_cart(session: Session, cart_id: str, *, user_id: int | None, lock: bool
     if cart.user_id is not None and cart.user_id != user_id:
         raise _not_found()
     return cart
+
+
+class ClaimedCart(BaseModel):
+    id: str
+    user_id: int | None
+    currency: str
+    promotion_code: str | None
+
+
+def _claim_statement():
+    c = Cart.__table__.c
+    return (
+        update(Cart.__table__)
+        .where(
+            c.id == bindparam("b_cart_id"),
+            c.checked_out_at.is_(None),
+            # `user_id = NULL` is never true: a guest (None) matches guest carts only.
+            or_(c.user_id.is_(None), c.user_id == bindparam("b_user_id", type_=Integer)),
+        )
+        .values(checked_out_at=bindparam("now", type_=UTCDateTime()))
+        .returning(c.id, c.user_id, c.currency, c.promotion_code)
+    )
+
+
+_CLAIM_CART = _claim_statement()  # built once: checkout is the hot path
+
+
+def claim_for_checkout(session: Session, cart_id: str, *, user_id: int | None) -> ClaimedCart:
+    """Mark the cart checked out and lock it, in one guarded `UPDATE … RETURNING`.
+
+    The same rule as `load_cart`: a guest cart by its id, an account cart by its owner;
+    a cart already checked out is gone. A concurrent checkout of the same cart waits on
+    the row lock and then finds it checked out. The caller's rollback undoes the claim.
+    """
+    if not cart_id or len(cart_id) > 64:
+        raise _not_found()
+    params = {"b_cart_id": cart_id, "b_user_id": user_id, "now": utcnow()}
+    row = session.connection().execute(_CLAIM_CART, params).first()
+    if row is None:
+        raise _not_found()
+    return ClaimedCart(id=row[0], user_id=row[1], currency=row[2], promotion_code=row[3])
 
 
 def create_cart(session: Session, *, user_id: int | None) -> CartView:
@@ -214,7 +255,7 @@ def _touch(session: Session, cart: Cart) -> None:
     session.flush()
 
 
-def discount_for(session: Session, cart: Cart, subtotal: int) -> int:
+def discount_for(session: Session, cart: Cart | ClaimedCart, subtotal: int) -> int:
     """The promotions hook: discounts arrive with the promotions feature; none until then."""
     return 0
 

@@ -9,11 +9,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from pydantic import BaseModel
-from sqlalchemy import delete, exists, func, insert, update
+from sqlalchemy import Integer, bindparam, delete, exists, func, insert, update
 from sqlmodel import Session, select
 
 from shop_core.catalog.models import Product, Variant
-from shop_core.db import utcnow
+from shop_core.db import UTCDateTime, utcnow
 from shop_core.errors import Conflict, InvalidInput, NotFound
 from shop_core.inventory.models import InventoryItem, StockMovement
 
@@ -67,59 +67,120 @@ def record_movement(
     actor_id: int | None = None,
 ) -> None:
     """Apply one movement. `quantity` is signed only for adjustments, positive otherwise."""
-    kind = MovementKind(kind)
-    if quantity == 0 or (kind is not MovementKind.ADJUSTMENT and quantity < 0):
-        raise InvalidInput(
-            "Quantity must be a positive whole number.",
-            fields={
-                "delta": "Must not be zero"
-                + ("" if kind is MovementKind.ADJUSTMENT else " or negative")
-                + "."
-            },
+    record_movements(
+        session,
+        [(variant_id, kind, quantity)],
+        reason=reason,
+        reference=reference,
+        actor_id=actor_id,
+    )
+
+
+def record_movements(
+    session: Session,
+    moves: list[tuple[int, MovementKind | str, int]],
+    *,
+    reason: str = "",
+    reference: str | None = None,
+    actor_id: int | None = None,
+) -> None:
+    """Apply several movements (variant id, kind, quantity) sharing a reason and reference.
+
+    Each variant's read model moves by one guarded `UPDATE … RETURNING`, in the order
+    given (callers pass variant order, so concurrent transactions lock rows in the same
+    order); the ledger rows then go in with one INSERT. Any movement that would take
+    available stock below zero raises `insufficient_stock` and the caller's transaction
+    rolls back with nothing applied.
+    """
+    if not moves:
+        return
+    session.flush()  # the statements below are Core: pending ORM changes go first
+    now = utcnow()
+    rows, crossed = [], []
+    for variant_id, kind, quantity in moves:
+        kind = MovementKind(kind)
+        if quantity == 0 or (kind is not MovementKind.ADJUSTMENT and quantity < 0):
+            raise InvalidInput(
+                "Quantity must be a positive whole number.",
+                fields={
+                    "delta": "Must not be zero"
+                    + ("" if kind is MovementKind.ADJUSTMENT else " or negative")
+                    + "."
+                },
+            )
+        on_hand_sign, reserved_sign = _EFFECTS[kind]
+        d_on_hand, d_reserved = on_hand_sign * quantity, reserved_sign * quantity
+        on_hand, reserved = _move_read_model(session, variant_id, d_on_hand, d_reserved, now)
+        rows.append(
+            {
+                "variant_id": variant_id,
+                "kind": kind.value,
+                "on_hand_delta": d_on_hand,
+                "reserved_delta": d_reserved,
+                "reason": reason[:200],
+                "reference": reference,
+                "actor_id": actor_id,
+                "created_at": now,
+            }
         )
-    on_hand_sign, reserved_sign = _EFFECTS[kind]
-    d_on_hand, d_reserved = on_hand_sign * quantity, reserved_sign * quantity
+        available_after = on_hand - reserved
+        available_before = available_after - (d_on_hand - d_reserved)
+        if (available_before > 0) != (available_after > 0):  # only a crossing of zero matters
+            crossed.append(variant_id)
+    session.connection().execute(_INSERT_MOVEMENTS, rows)
+    if crossed:
+        refresh_product_stock_flag(session, variant_ids=crossed)
+
+
+def _guarded_move_statement():
+    """Built once: constructing a statement costs more than running it on a hot path."""
     item = InventoryItem.__table__.c
-    guarded = (
-        update(InventoryItem)
+    d_on_hand, d_reserved = (
+        bindparam("d_on_hand", type_=Integer),
+        bindparam("d_reserved", type_=Integer),
+    )
+    return (
+        update(InventoryItem.__table__)
         .where(
-            item.variant_id == variant_id,
+            item.variant_id == bindparam("b_variant_id", type_=Integer),
             (item.on_hand + d_on_hand) - (item.reserved + d_reserved) >= 0,
             item.reserved + d_reserved >= 0,
         )
         .values(
             on_hand=item.on_hand + d_on_hand,
             reserved=item.reserved + d_reserved,
-            updated_at=utcnow(),
+            updated_at=bindparam("now", type_=UTCDateTime()),
         )
         .returning(item.on_hand, item.reserved)
-        .execution_options(synchronize_session=False)
     )
-    after = session.execute(guarded).first()
+
+
+_GUARDED_MOVE = _guarded_move_statement()
+_INSERT_MOVEMENTS = insert(StockMovement.__table__)
+
+
+def _move_read_model(
+    session: Session, variant_id: int, d_on_hand: int, d_reserved: int, now: datetime
+) -> tuple[int, int]:
+    """The guarded read-model update; returns (on_hand, reserved) after it."""
+    params = {
+        "b_variant_id": variant_id,
+        "d_on_hand": d_on_hand,
+        "d_reserved": d_reserved,
+        "now": now,
+    }
+    conn = session.connection()
+    after = conn.execute(_GUARDED_MOVE, params).first()
     if after is None and session.get(InventoryItem, variant_id) is None:
         ensure_item(session, variant_id)  # first movement of a variant without a stock record
-        after = session.execute(guarded).first()
+        after = conn.execute(_GUARDED_MOVE, params).first()
     if after is None:
         raise Conflict(
             "Not enough stock for that.",
             code="insufficient_stock",
             fields={"quantity": "More than is available."},
         )
-    session.add(
-        StockMovement(
-            variant_id=variant_id,
-            kind=kind.value,
-            on_hand_delta=d_on_hand,
-            reserved_delta=d_reserved,
-            reason=reason[:200],
-            reference=reference,
-            actor_id=actor_id,
-        )
-    )
-    available_after = after[0] - after[1]
-    available_before = available_after - (d_on_hand - d_reserved)
-    if (available_before > 0) != (available_after > 0):  # only a crossing of zero changes it
-        refresh_product_stock_flag(session, variant_ids=[variant_id])
+    return after[0], after[1]
 
 
 def refresh_product_stock_flag(

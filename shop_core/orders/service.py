@@ -7,6 +7,7 @@ expiry job apply each effect (stock movements, emails) exactly once.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import func, or_
@@ -15,9 +16,11 @@ from sqlmodel import Session, select
 from shop_core.db import utcnow
 from shop_core.email.service import queue_email
 from shop_core.errors import Conflict, InvalidInput, NotFound
+from shop_core.idempotency import run_once
 from shop_core.inventory import service as inventory
 from shop_core.inventory.service import MovementKind
 from shop_core.jobs import enqueue_after_commit
+from shop_core.money import format_money
 from shop_core.orders import guards  # noqa: F401  (registers the snapshot guards)
 from shop_core.orders.models import Order, OrderEvent, OrderItem, Refund, Shipment
 from shop_core.orders.views import (
@@ -94,16 +97,13 @@ def _items(session: Session, order: Order) -> list[OrderItem]:
 
 def _move_items(session: Session, order: Order, kind: MovementKind, reason: str) -> None:
     # Stable variant order: concurrent transactions lock inventory rows in the same order.
-    for item in sorted(_items(session, order), key=lambda i: i.variant_id or 0):
-        if item.variant_id is not None:
-            inventory.record_movement(
-                session,
-                variant_id=item.variant_id,
-                kind=kind,
-                quantity=item.quantity,
-                reason=reason,
-                reference=order.number,
-            )
+    items = sorted(_items(session, order), key=lambda i: i.variant_id or 0)
+    inventory.record_movements(
+        session,
+        [(i.variant_id, kind, i.quantity) for i in items if i.variant_id is not None],
+        reason=reason,
+        reference=order.number,
+    )
 
 
 def release_reservation(session: Session, order: Order, *, status: str, reason: str) -> bool:
@@ -135,8 +135,8 @@ def mark_paid(
             session,
             order,
             "payment_mismatch",
-            f"Payment of {amount} {currency.upper()} does not match the order total "
-            f"{order.total} {order.currency}; the order was not marked paid.",
+            f"Payment of {format_money(amount, currency)} does not match the order total "
+            f"{format_money(order.total, order.currency)}; the order was not marked paid.",
             data={"amount": amount, "currency": currency},
         )
         return "amount mismatch flagged"
@@ -163,7 +163,7 @@ def mark_paid(
     order.paid_at = utcnow()
     order.payment_intent_id = payment_intent_id or order.payment_intent_id
     session.add(order)
-    log_event(session, order, "paid", f"Payment received: {amount} {order.currency}.")
+    log_event(session, order, "paid", f"Payment received: {format_money(amount, order.currency)}.")
     _email(session, order, "order_confirmation")
     from shop_core.orders import invoices
 
@@ -182,7 +182,7 @@ def record_provider_refund(session: Session, order: Order, *, refunded_total: in
         session,
         order,
         "refunded",
-        f"Refund of {extra} {order.currency} recorded from the provider.",
+        f"Refund of {format_money(extra, order.currency)} recorded from the provider.",
     )
     return "refund recorded"
 
@@ -310,7 +310,7 @@ def refund(
     refundable = order.amount_paid - order.amount_refunded
     if amount > refundable:
         raise Conflict(
-            f"At most {refundable} {order.currency} can still be refunded.",
+            f"At most {format_money(refundable, order.currency)} can still be refunded.",
             code="refund_exceeds_paid",
             fields={"amount": f"At most {refundable}."},
         )
@@ -335,13 +335,50 @@ def refund(
         session,
         order,
         "refunded",
-        f"Refunded {amount} {order.currency}" + (f": {reason}" if reason else "."),
+        f"Refunded {format_money(amount, order.currency)}" + (f": {reason}" if reason else "."),
         actor_id=actor_id,
     )
     session.flush()
     _email(session, order, "refund_issued", refund={"amount": amount, "reason": reason})
     return RefundOut(
         amount=amount, reason=row.reason, restocked=restocked, created_at=row.created_at
+    )
+
+
+def refund_once(
+    number: str,
+    *,
+    amount: int,
+    reason: str = "",
+    restock: list[tuple[str, int]] | None = None,
+    idempotency_key: str | None,
+    actor_id: int | None,
+) -> tuple[int, dict]:
+    """A staff refund request (REST or admin page) in its own transaction, run at most once
+    per `Idempotency-Key`: the same key and body replay the stored answer, another body
+    is a 409. The provider gets the same key, so a retry never refunds twice there
+    either; without a key each request is a new refund with a fresh provider key.
+    Returns (status code, response body)."""
+    lines = list(restock or [])
+    body = {
+        "amount": amount,
+        "reason": reason,
+        "restock": [{"sku": sku, "quantity": quantity} for sku, quantity in lines],
+    }
+    provider_key = idempotency_key or f"auto-{number}-{secrets.token_urlsafe(16)}"
+    return run_once(
+        f"refund:{number}",
+        idempotency_key,
+        body,
+        lambda session: refund(
+            session,
+            number,
+            amount=amount,
+            reason=reason,
+            idempotency_key=provider_key,
+            actor_id=actor_id,
+            restock=lines,
+        ).model_dump(mode="json"),
     )
 
 

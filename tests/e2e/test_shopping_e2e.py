@@ -1,6 +1,7 @@
-"""Shopping end to end in headless Chromium: a guest buys two products, pays on the test
-gateway, gets the emails and tracks the shipped order; a customer finds a product with a
-misspelt search and switches its variant. Screenshots of the shop's main pages at phone
+"""Shopping end to end in headless Chromium: a guest buys two products and pays on the test
+gateway, the owner ships the order on its admin page, the guest gets both emails and
+tracks the shipped order; a customer finds a product with a misspelt search and switches
+its variant. Screenshots of the shop's main pages at phone
 (390 px) and desktop (1280 px) widths go to test-artifacts/."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 
 from tests.e2e.support import ARTIFACTS, AppServer
 from tests.e2e.test_accounts_e2e import DESKTOP, PHONE, TIMEOUT_MS, open_page, shoot
+from tests.e2e.test_admin_catalog_e2e import sign_in_owner, snap, toast
 
 pytestmark = pytest.mark.e2e
 
@@ -172,12 +174,24 @@ def test_guest_checkout_pay_ship_and_track(app_server: AppServer, browser, api, 
     assert placed["total"] == 1, placed
     assert placed["items"][0]["status"] == "paid"
 
-    # The owner ships it through the admin API; both emails are in the outbox.
-    shipped = api.post(
-        f"/api/v1/admin/orders/{number}/shipments",
-        json={"carrier": "DHL", "tracking_number": "JD014600001"},
-    )
-    assert shipped.status_code == 201, shipped.text
+    # The owner ships it in the admin, on the order's page; both emails are in the outbox.
+    context, page = sign_in_owner(browser, app_server)
+    open_page(page, f"{base}/admin/orders/{number}")
+    page.locator("#order-items").get_by_text("Cosy Merino Beanie").wait_for(timeout=TIMEOUT_MS)
+    timeline = page.locator("#order-timeline")
+    timeline.get_by_text("Payment received: €97.20.").wait_for(timeout=TIMEOUT_MS)
+    page.locator("#order-ship").click()
+    page.get_by_label("Carrier").fill("DHL")
+    page.get_by_label("Tracking number").fill("JD014600001")
+    page.locator("#confirm-ship").click()
+    toast(page, f"{number} is shipped")
+    page.locator("#order-shipments").get_by_text("JD014600001").wait_for(timeout=TIMEOUT_MS)
+    timeline.get_by_text("Shipped with DHL, tracking JD014600001.").wait_for(timeout=TIMEOUT_MS)
+    snap(page, "admin-order-shipped")
+    context.close()
+    shipped = api.get(f"/api/v1/admin/orders/{number}").json()
+    assert shipped["status"] == "shipped", shipped["status"]
+    assert [s["tracking_number"] for s in shipped["shipments"]] == ["JD014600001"]
     subjects = _wait_for_subjects(app_server, f"Order {number} confirmed", f"Order {number} is on")
     assert any(s.startswith(f"Order {number} confirmed") for s in subjects), subjects
     assert any(s == f"Order {number} is on its way" for s in subjects), subjects

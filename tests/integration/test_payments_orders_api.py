@@ -14,7 +14,8 @@ from shop_core.inventory import service as inventory
 from shop_core.jobs.worker import run_pending_jobs
 from shop_core.orders import service as orders
 from shop_core.orders.guards import SnapshotChanged
-from shop_core.orders.models import Order, OrderItem
+from shop_core.orders.models import Order, OrderItem, Refund
+from shop_core.payments import test_gateway
 from shop_core.payments.models import WebhookEvent
 from tests.conftest import bearer, make_user
 from tests.integration.commerce_helpers import (
@@ -379,3 +380,80 @@ def test_stock_never_below_zero_on_adjustment(api, owner_headers, placed):
     assert placed["sku"] in [a["sku"] for a in alerts]
     with read_session() as session:
         assert inventory.reconcile(session) == []
+
+
+def test_timeline_shows_money_formatted(api, owner_headers, placed):
+    number = placed["order_number"]
+    send_event(api, completed_event(placed, amount=1, event_id="evt_short"))
+    send_event(api, completed_event(placed))
+    refund = api.post(
+        f"/api/v1/admin/orders/{number}/refunds",
+        json={"amount": 1050, "reason": "Scratched"},
+        headers={**owner_headers, "Idempotency-Key": "fmt-1"},
+    )
+    assert refund.status_code == 201
+    over = api.post(
+        f"/api/v1/admin/orders/{number}/refunds",
+        json={"amount": placed["total"]},
+        headers=owner_headers,
+    )
+    rest = placed["total"] - 1050
+    assert over.json()["error"]["message"] == (
+        f"At most €{rest // 100}.{rest % 100:02d} can still be refunded."
+    )
+    total = f"€{placed['total'] // 100}.{placed['total'] % 100:02d}"
+    detail = api.get(f"/api/v1/admin/orders/{number}", headers=owner_headers).json()
+    messages = [e["message"] for e in detail["timeline"]]
+    assert (
+        f"Payment of €0.01 does not match the order total {total}; the order was not marked paid."
+        in messages
+    )
+    assert f"Payment received: {total}." in messages
+    assert "Refunded €10.50: Scratched" in messages
+    mine = api.get(f"/api/v1/orders/{number}", params={"email": "gia@example.com"}).json()
+    assert "Refunded €10.50: Scratched" in [e["message"] for e in mine["timeline"]]
+
+
+def test_format_money():
+    from shop_core.money import format_money
+
+    assert format_money(1250, "EUR") == "€12.50"
+    assert format_money(123456, "usd") == "$1,234.56"
+    assert format_money(500, "JPY") == "¥500"
+    assert format_money(1205, "SEK") == "12.05 SEK"
+    assert format_money(-5, "EUR") == "−€0.05"
+
+
+def test_refund_keys_come_from_the_service(owner, placed, api):
+    """Routes and the admin page only pass the client's key along; the service runs the
+    refund once per key and gives keyless requests a fresh provider key each."""
+    send_event(api, completed_event(placed))
+    number = placed["order_number"]
+    first = orders.refund_once(number, amount=100, idempotency_key="svc-1", actor_id=owner.id)
+    again = orders.refund_once(number, amount=100, idempotency_key="svc-1", actor_id=owner.id)
+    assert first == again and first[0] == 201
+    with pytest.raises(Exception) as conflict:
+        orders.refund_once(number, amount=200, idempotency_key="svc-1", actor_id=owner.id)
+    assert getattr(conflict.value, "code", None) == "idempotency_conflict"
+    orders.refund_once(number, amount=100, idempotency_key=None, actor_id=owner.id)
+    orders.refund_once(number, amount=100, idempotency_key=None, actor_id=owner.id)
+    with read_session() as session:
+        rows = session.exec(select(Refund).join(Order).where(Order.number == number)).all()
+    assert [r.amount for r in rows] == [100, 100, 100]
+    assert len({r.provider_refund_id for r in rows}) == 3
+    assert order_row(number).amount_refunded == 300
+
+
+def test_test_gateway_page_and_its_events(api, placed):
+    order = order_row(placed["order_number"])
+    page = api.get(f"/api/v1/payments/test-gateway/{order.payment_session_id}")
+    assert page.status_code == 200 and placed["order_number"] in page.text
+    missing = api.get("/api/v1/payments/test-gateway/cs_test_nope")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "payment_session_not_found"
+    declined = test_gateway.event_for(order, order.payment_session_id, "decline")
+    assert send_event(api, declined).json()["outcome"] == "payment failed"
+    paid = test_gateway.event_for(order, order.payment_session_id, "pay")
+    assert paid["data"]["object"]["amount_total"] == placed["total"]
+    assert send_event(api, paid).json()["outcome"] == "paid"  # late payment still counts
+    assert order_row(placed["order_number"]).status == "paid"
