@@ -84,6 +84,10 @@ def test_register_sign_in_and_admin_invitations(app_server: AppServer, browser):
     page.wait_for_url(re.compile(r"/account/?$"), timeout=TIMEOUT_MS)
     page.locator("#profile-name").filter(has_text=CUSTOMER["name"]).wait_for(timeout=TIMEOUT_MS)
     assert page.get_by_text(CUSTOMER["email"]).first.is_visible()
+    # The session lives in the browser's cookie, so a reload keeps the customer signed in.
+    assert "shop_session" in {c["name"] for c in context.cookies()}
+    page.reload()
+    page.locator("#profile-name").filter(has_text=CUSTOMER["name"]).wait_for(timeout=TIMEOUT_MS)
     shoot(browser, context.storage_state(), f"{base}/account", "account")
 
     # A customer is kept out of the admin.
@@ -100,6 +104,10 @@ def test_register_sign_in_and_admin_invitations(app_server: AppServer, browser):
     page.get_by_role("main").get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url(re.compile(r"/admin/invitations/?$"), timeout=TIMEOUT_MS)
     table = page.locator("#invitations-table")
+    table.get_by_text(app_server.invite_code).wait_for(timeout=TIMEOUT_MS)
+    # Signed in at an admin page, the owner stays signed in across a reload too.
+    assert "shop_session" in {c["name"] for c in context.cookies()}
+    page.reload()
     table.get_by_text(app_server.invite_code).wait_for(timeout=TIMEOUT_MS)
     before = codes_in(page, "#invitations-table")
     assert app_server.invite_code in before
