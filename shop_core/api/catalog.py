@@ -8,11 +8,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from shop_core import ratelimit
+from shop_core.api.deps import ClientIp
 from shop_core.catalog import collections, queries, search
 from shop_core.catalog.schemas import CategoryNode, ProductDetail
 from shop_core.db import read_session
 from shop_core.errors import InvalidInput
 from shop_core.pagination import MAX_PER_PAGE
+from shop_core.settings import get_settings
 
 router = APIRouter(tags=["catalog"])
 
@@ -28,8 +31,15 @@ def parse_options(option: list[str] | None) -> dict[str, list[str]]:
     return out
 
 
+def limit_search(ip: str) -> None:
+    """Full-text searches (listing with `q`, suggestions) count per client IP; 429 past
+    `RATE_LIMIT_SEARCH`."""
+    ratelimit.hit(get_settings().rate_limit_search, "search", "ip", ip)
+
+
 @router.get("/products", response_model=queries.ProductPage)
 def list_products(
+    ip: ClientIp,
     q: Annotated[str | None, Query(max_length=200)] = None,
     category: Annotated[str | None, Query(max_length=140)] = None,
     collection: Annotated[str | None, Query(max_length=220)] = None,
@@ -43,6 +53,8 @@ def list_products(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 24,
 ) -> queries.ProductPage:
+    if q and q.strip():
+        limit_search(ip)
     filters = queries.ProductFilters(
         q=q,
         category=category,
@@ -89,6 +101,9 @@ class Suggestion(BaseModel):
 
 
 @router.get("/search/suggest", response_model=list[Suggestion])
-def suggest(q: Annotated[str, Query(min_length=1, max_length=100)]) -> list[Suggestion]:
+def suggest(
+    q: Annotated[str, Query(min_length=1, max_length=100)], ip: ClientIp
+) -> list[Suggestion]:
+    limit_search(ip)
     with read_session() as session:
         return [Suggestion(title=t, slug=s) for t, s in search.suggest(session, q)]
