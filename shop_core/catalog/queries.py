@@ -130,6 +130,22 @@ def _conditions(session: Session, f: ProductFilters) -> list:
 SORT_MATCHES_BELOW = 5000
 
 
+def _matching(session: Session, filters: ProductFilters):
+    """SELECT products.id of the products matching `filters`, and the search subquery
+    (None without a query) that holds their relevance."""
+    sub = search.match_subquery(session, filters.q) if filters.q else None
+    base = select(Product.id).where(*_conditions(session, filters))
+    if sub is not None:
+        base = base.join(sub, sub.c.product_id == Product.id)
+    return base, sub
+
+
+def facets(session: Session, filters: ProductFilters) -> Facets:
+    """Facet counts alone: pages show their products first and fetch these after."""
+    base, _ = _matching(session, filters)
+    return _facets(session, base)
+
+
 def _narrowing(f: ProductFilters) -> bool:
     return bool(f.category or f.collection or f.tag or f.options)
 
@@ -149,11 +165,7 @@ def list_products(
     with_facets: bool = False,
 ) -> ProductPage:
     check_paging(page, per_page)
-    conds = _conditions(session, filters)
-    sub = search.match_subquery(session, filters.q) if filters.q else None
-    base = select(Product.id).where(*conds)
-    if sub is not None:
-        base = base.join(sub, sub.c.product_id == Product.id)
+    base, sub = _matching(session, filters)
     sort = sort or ("relevance" if sub is not None else "newest")
     total = session.exec(select(func.count()).select_from(base.subquery())).one()
     # A narrow filter (a category, a collection, a tag…) with a sort on a product column:
