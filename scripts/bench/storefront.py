@@ -3,10 +3,11 @@ headless Chromium, on a production build (`reflex run --env prod`).
 
 By default it builds and starts its own server on a fresh SQLite catalog seeded with
 `shopctl seed --demo --products N` (or on DATABASE_URL when set: migrated, and seeded only
-when --products is given), then opens the category page --runs times, each in a fresh
-browser context (no HTTP cache, a new websocket and backend state: a first visit).
-It prints median and p95 of navigation → first product card visible, plus what the page
-cost (websocket frames and bytes until the grid showed, image bytes). Target: < 1.5 s.
+when --products is given; set DATA_DIR too so that its media are served), then opens the
+category page --runs times, each in a fresh browser context (no HTTP cache, a new
+websocket and backend state: a first visit). It prints median and p95 of navigation →
+first product card visible, plus what the page cost (websocket frames and bytes until the
+grid showed, image bytes). Target: < 1.5 s.
 
     python scripts/bench/storefront.py --products 1000
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1/bench python scripts/bench/storefront.py
@@ -36,8 +37,10 @@ TARGET_MS = 1500
 CARD = ".product-card"
 
 
-def start_server(products: int | None) -> tuple[str, object, Path]:
-    data_dir = Path(tempfile.mkdtemp(prefix="shop-bench-"))
+def start_server(products: int | None) -> tuple[str, object, Path | None]:
+    # DATA_DIR as given (the media of a catalog seeded beforehand), else a fresh folder.
+    given = os.environ.get("DATA_DIR")
+    data_dir = Path(given) if given else Path(tempfile.mkdtemp(prefix="shop-bench-"))
     port = server.free_port()
     env = server.server_env(data_dir, port)
     server.migrate(env)
@@ -58,7 +61,7 @@ def start_server(products: int | None) -> tuple[str, object, Path]:
         server.stop(proc)
         raise
     print(f"up after {time.perf_counter() - began:.0f} s")
-    return base, proc, data_dir
+    return base, proc, None if given else data_dir
 
 
 def pick_category(base: str, wanted: str | None) -> tuple[str, int]:
@@ -91,7 +94,7 @@ def measure(browser, url: str, viewport: dict) -> dict:
         ws.on("framereceived", received)
 
     page.on("websocket", on_ws)
-    page.on("response", responses.append)
+    page.on("response", lambda response: responses.append(response))
     began = time.perf_counter()
     page.goto(url, wait_until="commit")
     page.locator(CARD).first.wait_for(state="visible", timeout=30_000)
