@@ -18,6 +18,8 @@ from sqlmodel import Session
 from shop.state.format import money, price_range
 from shop.state.search import SearchState
 from shop.state.services import read
+from shop.state.session import client_ip
+from shop_core import ratelimit
 from shop_core.catalog import collections, queries
 from shop_core.catalog.queries import Facets, FacetValue, ProductFilters, SortKey
 from shop_core.catalog.schemas import CategoryNode, CategoryRef, ProductSummary
@@ -365,6 +367,8 @@ class CatalogState(rx.State):
             (await self.get_state(SearchState)).query = listing.q
         yield
         try:
+            if listing.q:
+                ratelimit.search(client_ip(self))
             loaded = await read(lambda s: _load(s, listing))
         except NotFound:
             self.not_found = True

@@ -15,7 +15,6 @@ from shop_core.catalog.schemas import CategoryNode, ProductDetail
 from shop_core.db import read_session
 from shop_core.errors import InvalidInput
 from shop_core.pagination import MAX_PER_PAGE
-from shop_core.settings import get_settings
 
 router = APIRouter(tags=["catalog"])
 
@@ -29,12 +28,6 @@ def parse_options(option: list[str] | None) -> dict[str, list[str]]:
             raise InvalidInput("Options look like Name:Value.", fields={"option": item[:80]})
         out.setdefault(name.strip(), []).append(value.strip())
     return out
-
-
-def limit_search(ip: str) -> None:
-    """Full-text searches (listing with `q`, suggestions) count per client IP; 429 past
-    `RATE_LIMIT_SEARCH`."""
-    ratelimit.hit(get_settings().rate_limit_search, "search", "ip", ip)
 
 
 @router.get("/products", response_model=queries.ProductPage)
@@ -54,7 +47,7 @@ def list_products(
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 24,
 ) -> queries.ProductPage:
     if q and q.strip():
-        limit_search(ip)
+        ratelimit.search(ip)  # 429 past RATE_LIMIT_SEARCH per client IP
     filters = queries.ProductFilters(
         q=q,
         category=category,
@@ -104,6 +97,6 @@ class Suggestion(BaseModel):
 def suggest(
     q: Annotated[str, Query(min_length=1, max_length=100)], ip: ClientIp
 ) -> list[Suggestion]:
-    limit_search(ip)
+    ratelimit.search(ip)  # 429 past RATE_LIMIT_SEARCH per client IP
     with read_session() as session:
         return [Suggestion(title=t, slug=s) for t, s in search.suggest(session, q)]

@@ -160,3 +160,33 @@ def test_category_page_shows_its_grid_before_the_filter_counts(monkeypatch):
     final = seen[-1]
     assert final[:3] == (False, False, 2)
     assert [(c.label, c.count) for c in final[3][0].choices] == [("S", 1), ("M", 1)]
+
+
+def test_storefront_search_shares_the_search_rate_limit(monkeypatch):
+    import asyncio
+
+    from shop.state.catalog import CatalogState
+    from shop_core.settings import reload_settings
+    from tests.unit.test_ui_permissions import Tab
+
+    monkeypatch.setenv("RATE_LIMIT_SEARCH", "2/minute")
+    reload_settings()
+    try:
+        tab = Tab()
+        state = tab.state(CatalogState)
+        monkeypatch.setattr(
+            CatalogState, "_listing", lambda self: Listing.parse("/search", {"q": "tee"})
+        )
+
+        async def search_once() -> str:
+            async for _ in CatalogState.event_handlers["load"].fn(state):
+                pass
+            return state.error
+
+        assert asyncio.run(search_once()) == ""
+        assert asyncio.run(search_once()) == ""
+        assert asyncio.run(search_once()).startswith("Too many attempts")
+        assert state.products == [] and state.loading is False
+    finally:
+        monkeypatch.delenv("RATE_LIMIT_SEARCH")
+        reload_settings()
