@@ -30,8 +30,13 @@ def typo(word: str, rng: random.Random) -> str:
 
 
 def main() -> None:
+    # One event loop for the whole run (as in a server), not a new portal per request.
+    with TestClient(create_api()) as client:
+        run(client)
+
+
+def run(client: TestClient) -> None:
     rng = random.Random(11)
-    client = TestClient(create_api())
     with read_session() as session:
         n_products = session.exec(select(func.count()).select_from(Product)).one()
         n_variants = session.exec(select(func.count()).select_from(Variant)).one()
