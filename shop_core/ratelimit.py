@@ -25,6 +25,12 @@ def hit(rule: str, *keys: str) -> None:
         raise RateLimited("Too many attempts. Please wait a minute and try again.")
 
 
+def search(ip: str) -> None:
+    """One full-text search (a listing with a query, suggestions) from `ip`: the REST API
+    and the storefront share the RATE_LIMIT_SEARCH budget."""
+    hit(get_settings().rate_limit_search, "search", "ip", ip)
+
+
 def reset_all() -> None:
     """Forget every counter (tests and `shopctl` maintenance)."""
     _, storage = _limiter(get_settings().redis_url)

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     rate_limit_login: str = "10/minute"
     rate_limit_register: str = "10/minute"
     rate_limit_password_reset: str = "5/minute"
+    # Per client IP over product search and suggestions: generous for people typing,
+    # a stop for scrapers hammering the full-text index.
+    rate_limit_search: str = "300/minute"
 
     log_level: str = "INFO"
 

@@ -72,8 +72,33 @@ def _group(title: str, *children: rx.Component) -> rx.Component:
     )
 
 
+def _filters_skeleton() -> rx.Component:
+    """Placeholder while the filter counts load (they follow the product grid)."""
+    return rx.vstack(
+        *[
+            rx.vstack(
+                rx.skeleton(height="14px", width="45%"),
+                rx.skeleton(height="12px", width="80%"),
+                rx.skeleton(height="12px", width="70%"),
+                rx.skeleton(height="12px", width="60%"),
+                spacing="2",
+                width="100%",
+            )
+            for _ in range(3)
+        ],
+        spacing="5",
+        width="100%",
+        aria_busy="true",
+        aria_label="Loading filters",
+    )
+
+
 def filter_panel(where: str) -> rx.Component:
     """The filters; `where` keeps control ids unique (the sidebar and the phone drawer)."""
+    return rx.cond(CatalogState.filters_loading, _filters_skeleton(), _filter_groups(where))
+
+
+def _filter_groups(where: str) -> rx.Component:
     return rx.vstack(
         rx.cond(
             CatalogState.categories.length() > 0,

@@ -18,6 +18,8 @@ from sqlmodel import Session
 from shop.state.format import money, price_range
 from shop.state.search import SearchState
 from shop.state.services import read
+from shop.state.session import client_ip
+from shop_core import ratelimit
 from shop_core.catalog import collections, queries
 from shop_core.catalog.queries import Facets, FacetValue, ProductFilters, SortKey
 from shop_core.catalog.schemas import CategoryNode, CategoryRef, ProductSummary
@@ -248,13 +250,13 @@ def _flatten(
 @dataclass
 class _Loaded:
     page: queries.ProductPage
-    tree: list[CategoryNode]
     trail: list[CategoryRef]
     heading: str
     description: str
 
 
 def _load(session: Session, listing: Listing) -> _Loaded:
+    """The page of products, without facets: the grid shows before the filter counts."""
     trail: list[CategoryRef] = []
     heading, description = "", ""
     if listing.mode == "category":
@@ -272,9 +274,13 @@ def _load(session: Session, listing: Listing) -> _Loaded:
         sort=listing.sort or None,  # type: ignore[arg-type]
         page=listing.page,
         per_page=PER_PAGE,
-        with_facets=True,
     )
-    return _Loaded(page, queries.category_tree(session), trail, heading, description)
+    return _Loaded(page, trail, heading, description)
+
+
+def _load_filters(session: Session, listing: Listing) -> tuple[Facets, list[CategoryNode]]:
+    """Facet counts (a handful of aggregate queries over every match) and the tree."""
+    return queries.facets(session, listing.filters()), queries.category_tree(session)
 
 
 def page_links(listing: Listing, current: int, pages: int) -> list[PageLink]:
@@ -316,6 +322,7 @@ class CatalogState(rx.State):
     next_href: str = ""
     clear_href: str = ""
     filters_open: bool = False
+    filters_loading: bool = False
 
     @rx.var
     def seo_title(self) -> str:
@@ -360,6 +367,8 @@ class CatalogState(rx.State):
             (await self.get_state(SearchState)).query = listing.q
         yield
         try:
+            if listing.q:
+                ratelimit.search(client_ip(self))
             loaded = await read(lambda s: _load(s, listing))
         except NotFound:
             self.not_found = True
@@ -372,10 +381,18 @@ class CatalogState(rx.State):
             self.loading = False
             return
         self._present(listing, loaded)
+        self.filters_loading = True
         self.loading = False
+        yield  # the grid is on screen; the filter counts follow
+        try:
+            facets, tree = await read(lambda s: _load_filters(s, listing))
+        except DomainError:
+            facets, tree = Facets(), []
+        self._present_filters(listing, loaded, facets, tree)
+        self.filters_loading = False
 
     def _present(self, listing: Listing, loaded: _Loaded) -> None:
-        result, facets = loaded.page, loaded.page.facets or Facets()
+        result = loaded.page
         self.heading = loaded.heading or (f"“{listing.q}”" if listing.q else "All products")
         self.description = loaded.description
         self.products = [product_card(p) for p in result.items]
@@ -383,8 +400,17 @@ class CatalogState(rx.State):
         self.page, self.pages = result.page, result.pages
         self.sort = listing.sort or ("relevance" if listing.q else "newest")
         self.crumbs = self._crumbs(listing, loaded)
+        self.active_filters = self._chips(listing, Facets())
+        self.clear_href = Listing(mode=listing.mode, slug=listing.slug, q=listing.q).url()
+        self.page_numbers = page_links(listing, result.page, result.pages)
+        self.prev_href = listing.url(page=result.page - 1) if result.page > 1 else ""
+        self.next_href = listing.url(page=result.page + 1) if result.page < result.pages else ""
+
+    def _present_filters(
+        self, listing: Listing, loaded: _Loaded, facets: Facets, tree: list[CategoryNode]
+    ) -> None:
         counts = {f.value: f.count for f in facets.categories}
-        self.categories = _flatten(loaded.tree, listing, {c.slug for c in loaded.trail}, counts)
+        self.categories = _flatten(tree, listing, {c.slug for c in loaded.trail}, counts)
         self.collections = [
             FilterLink(
                 label=f.label,
@@ -431,10 +457,6 @@ class CatalogState(rx.State):
             for name, values in sorted(facets.options.items())
         ]
         self.active_filters = self._chips(listing, facets)
-        self.clear_href = Listing(mode=listing.mode, slug=listing.slug, q=listing.q).url()
-        self.page_numbers = page_links(listing, result.page, result.pages)
-        self.prev_href = listing.url(page=result.page - 1) if result.page > 1 else ""
-        self.next_href = listing.url(page=result.page + 1) if result.page < result.pages else ""
 
     def _crumbs(self, listing: Listing, loaded: _Loaded) -> list[Crumb]:
         crumbs = [Crumb("Home", "/")]

@@ -9,7 +9,10 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from shop.state.services import read
+from shop.state.session import client_ip
+from shop_core import ratelimit
 from shop_core.catalog import search
+from shop_core.errors import RateLimited
 
 MAX_QUERY = 100
 MIN_SUGGEST = 2
@@ -36,6 +39,11 @@ class SearchState(rx.State):
         text = self.query.strip()
         if len(text) < MIN_SUGGEST:
             self.suggestions, self.searched = [], ""
+            return
+        try:
+            ratelimit.search(client_ip(self))
+        except RateLimited:
+            self.suggestions, self.searched = [], ""  # Enter still searches (and says why)
             return
         rows = await read(lambda s: search.suggest(s, text, limit=6))
         if self.query.strip() != text:  # the shopper typed on meanwhile

@@ -8,6 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from shop_core import ratelimit
+from shop_core.api.deps import ClientIp
 from shop_core.catalog import collections, queries, search
 from shop_core.catalog.schemas import CategoryNode, ProductDetail
 from shop_core.db import read_session
@@ -30,6 +32,7 @@ def parse_options(option: list[str] | None) -> dict[str, list[str]]:
 
 @router.get("/products", response_model=queries.ProductPage)
 def list_products(
+    ip: ClientIp,
     q: Annotated[str | None, Query(max_length=200)] = None,
     category: Annotated[str | None, Query(max_length=140)] = None,
     collection: Annotated[str | None, Query(max_length=220)] = None,
@@ -43,6 +46,8 @@ def list_products(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=MAX_PER_PAGE)] = 24,
 ) -> queries.ProductPage:
+    if q and q.strip():
+        ratelimit.search(ip)  # 429 past RATE_LIMIT_SEARCH per client IP
     filters = queries.ProductFilters(
         q=q,
         category=category,
@@ -89,6 +94,9 @@ class Suggestion(BaseModel):
 
 
 @router.get("/search/suggest", response_model=list[Suggestion])
-def suggest(q: Annotated[str, Query(min_length=1, max_length=100)]) -> list[Suggestion]:
+def suggest(
+    q: Annotated[str, Query(min_length=1, max_length=100)], ip: ClientIp
+) -> list[Suggestion]:
+    ratelimit.search(ip)  # 429 past RATE_LIMIT_SEARCH per client IP
     with read_session() as session:
         return [Suggestion(title=t, slug=s) for t, s in search.suggest(session, q)]

@@ -127,6 +127,34 @@ def _conditions(session: Session, f: ProductFilters) -> list:
     return conds
 
 
+SORT_MATCHES_BELOW = 5000
+
+
+def _matching(session: Session, filters: ProductFilters):
+    """SELECT products.id of the products matching `filters`, and the search subquery
+    (None without a query) that holds their relevance."""
+    sub = search.match_subquery(session, filters.q) if filters.q else None
+    base = select(Product.id).where(*_conditions(session, filters))
+    if sub is not None:
+        base = base.join(sub, sub.c.product_id == Product.id)
+    return base, sub
+
+
+def facets(session: Session, filters: ProductFilters) -> Facets:
+    """Facet counts alone: pages show their products first and fetch these after."""
+    base, _ = _matching(session, filters)
+    return _facets(session, base)
+
+
+def _narrowing(f: ProductFilters) -> bool:
+    return bool(f.category or f.collection or f.tag or f.options)
+
+
+def _unindexed(column):
+    """The same sort key as an expression no index covers (coalesce(x, x) = x)."""
+    return func.coalesce(column, column)
+
+
 def list_products(
     session: Session,
     filters: ProductFilters,
@@ -137,22 +165,25 @@ def list_products(
     with_facets: bool = False,
 ) -> ProductPage:
     check_paging(page, per_page)
-    conds = _conditions(session, filters)
-    sub = search.match_subquery(session, filters.q) if filters.q else None
-    base = select(Product.id).where(*conds)
-    if sub is not None:
-        base = base.join(sub, sub.c.product_id == Product.id)
+    base, sub = _matching(session, filters)
     sort = sort or ("relevance" if sub is not None else "newest")
+    total = session.exec(select(func.count()).select_from(base.subquery())).one()
+    # A narrow filter (a category, a collection, a tag…) with a sort on a product column:
+    # walking that column's index until a page of matches turns up reads most of the
+    # index when the matches sit at its far end (jackets are dear, so "price ascending"
+    # in Jackets first skips every cheaper product). Up to SORT_MATCHES_BELOW matches,
+    # sorting the matches themselves is cheap and bounded, so the index is kept out.
+    plain = sub is None and total <= SORT_MATCHES_BELOW and _narrowing(filters)
+    key = _unindexed if plain else (lambda column: column)
     order = {
-        "price": [Product.price_min.asc(), Product.id],
-        "-price": [Product.price_max.desc(), Product.id.desc()],
-        "newest": [Product.created_at.desc(), Product.id.desc()],
-        "title": [Product.title.asc(), Product.id],
+        "price": [key(Product.price_min).asc(), Product.id],
+        "-price": [key(Product.price_max).desc(), Product.id.desc()],
+        "newest": [key(Product.created_at).desc(), Product.id.desc()],
+        "title": [key(Product.title).asc(), Product.id],
         "relevance": [sub.c.score, Product.id]
         if sub is not None
-        else [Product.created_at.desc(), Product.id.desc()],
+        else [key(Product.created_at).desc(), Product.id.desc()],
     }[sort]
-    total = session.exec(select(func.count()).select_from(base.subquery())).one()
     ids = list(
         session.exec(base.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
     )

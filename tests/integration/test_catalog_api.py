@@ -425,3 +425,39 @@ def test_reads_are_not_blocked_by_an_open_write():
     finally:
         release.set()
         thread.join()
+
+
+@pytest.mark.parametrize("sort", ["price", "-price", "newest", "title"])
+def test_narrow_listing_sorts_the_same_with_or_without_the_sort_index(
+    api, owner_headers, monkeypatch, sort
+):
+    """Narrow filters sort their matches instead of walking the sort column's index; the
+    pages must be the same either way, ties included."""
+    from shop_core.catalog import queries
+
+    category = api.post(
+        "/api/v1/admin/categories", json={"name": "Jackets"}, headers=owner_headers
+    ).json()
+    for i, price in enumerate([9000, 2500, 9000, 4000, 2500, 7000, 9000]):
+        body = product_body(f"Jacket {chr(70 - i)}{i}", variants=1, category_ids=[category["id"]])
+        body["variants"][0]["price"] = price
+        create(api, owner_headers, body)
+    create(api, owner_headers, title="Cheap Socks", variants=1)  # outside the category
+
+    def pages(limit: int) -> list[list[str]]:
+        monkeypatch.setattr(queries, "SORT_MATCHES_BELOW", limit)
+        return [
+            [
+                p["slug"]
+                for p in api.get(
+                    "/api/v1/products",
+                    params={"category": category["slug"], "sort": sort, "per_page": 3, "page": n},
+                ).json()["items"]
+            ]
+            for n in (1, 2, 3)
+        ]
+
+    sorted_matches, index_walk = pages(5000), pages(0)
+    assert sorted_matches == index_walk
+    assert sum(len(p) for p in sorted_matches) == 7
+    assert "cheap-socks" not in {s for p in sorted_matches for s in p}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from shop_core.settings import get_settings
 from tests.integration.catalog_helpers import product_body
 
 CATALOG = [
@@ -86,3 +87,41 @@ def test_search_follows_edits(api, owner_headers):
     )
     assert "Market Basket" in titles(api, "basket")
     assert titles(api, "tote") == []
+
+
+@pytest.fixture
+def search_limit_of_three(monkeypatch):
+    from shop_core.settings import reload_settings
+
+    monkeypatch.setenv("RATE_LIMIT_SEARCH", "3/minute")
+    reload_settings()
+    yield
+    monkeypatch.delenv("RATE_LIMIT_SEARCH")
+    reload_settings()
+
+
+@pytest.mark.usefixtures("catalog", "search_limit_of_three")
+def test_search_is_rate_limited_per_client_ip(api):
+    from fastapi.testclient import TestClient
+
+    from shop_core.api.app import create_api
+
+    assert get_settings().rate_limit_search == "3/minute"
+    statuses = [api.get("/api/v1/products", params={"q": "linen"}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]
+    blocked = api.get("/api/v1/products", params={"q": "linen"})
+    assert blocked.status_code == 429
+    assert blocked.json()["error"]["code"] == "rate_limited"
+    assert blocked.headers["Retry-After"]
+    # Suggestions share the budget; browsing without a query does not count.
+    assert api.get("/api/v1/search/suggest", params={"q": "lin"}).status_code == 429
+    assert api.get("/api/v1/products", params={"category": ""}).status_code == 200
+    assert api.get("/api/v1/products").status_code == 200
+    # Another client address has its own budget.
+    with TestClient(create_api(), client=("203.0.113.9", 40000)) as other:
+        assert other.get("/api/v1/products", params={"q": "linen"}).status_code == 200
+
+
+def test_default_search_limit_is_generous():
+    count, _, period = get_settings().rate_limit_search.partition("/")
+    assert int(count) >= 300 and period == "minute"

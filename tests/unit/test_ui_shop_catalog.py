@@ -118,3 +118,75 @@ def test_address_errors_land_on_their_fields():
     }
     assert _errors(name="") == {"name": "Required."}
     assert "country" in _errors(country="XX")
+
+
+def test_category_page_shows_its_grid_before_the_filter_counts(monkeypatch):
+    """`load` yields the product grid first (the websocket delta the browser renders) and
+    only then runs the facet queries, so a large catalog's counts never hold the grid."""
+    import asyncio
+
+    from shop.state.catalog import CatalogState
+    from shop_core.catalog import categories, products
+    from shop_core.catalog.categories import CategoryIn
+    from shop_core.catalog.schemas import ProductIn
+    from shop_core.db import unit_of_work
+    from tests.unit.test_ui_permissions import Tab
+
+    with unit_of_work() as session:
+        tops = categories.create_category(session, CategoryIn(name="Tops"))
+        for i, size in enumerate(["S", "M"]):
+            products.create_product(
+                session,
+                ProductIn(
+                    title=f"Tee {i}",
+                    status="active",
+                    category_ids=[tops.id],
+                    variants=[{"sku": f"T-{i}", "option_values": {"Size": size}, "price": 1500}],
+                ),
+            )
+    state = Tab().state(CatalogState)
+    monkeypatch.setattr(CatalogState, "_listing", lambda self: Listing.parse("/category/tops", {}))
+
+    async def steps() -> list[tuple]:
+        seen = []
+        async for _ in CatalogState.event_handlers["load"].fn(state):
+            seen.append((state.loading, state.filters_loading, len(state.products), state.options))
+        seen.append((state.loading, state.filters_loading, len(state.products), state.options))
+        return seen
+
+    seen = asyncio.run(steps())
+    assert seen[0][:3] == (True, False, 0)  # the skeleton
+    assert seen[1][:3] == (False, True, 2) and seen[1][3] == []  # grid, filters still loading
+    final = seen[-1]
+    assert final[:3] == (False, False, 2)
+    assert [(c.label, c.count) for c in final[3][0].choices] == [("S", 1), ("M", 1)]
+
+
+def test_storefront_search_shares_the_search_rate_limit(monkeypatch):
+    import asyncio
+
+    from shop.state.catalog import CatalogState
+    from shop_core.settings import reload_settings
+    from tests.unit.test_ui_permissions import Tab
+
+    monkeypatch.setenv("RATE_LIMIT_SEARCH", "2/minute")
+    reload_settings()
+    try:
+        tab = Tab()
+        state = tab.state(CatalogState)
+        monkeypatch.setattr(
+            CatalogState, "_listing", lambda self: Listing.parse("/search", {"q": "tee"})
+        )
+
+        async def search_once() -> str:
+            async for _ in CatalogState.event_handlers["load"].fn(state):
+                pass
+            return state.error
+
+        assert asyncio.run(search_once()) == ""
+        assert asyncio.run(search_once()) == ""
+        assert asyncio.run(search_once()).startswith("Too many attempts")
+        assert state.products == [] and state.loading is False
+    finally:
+        monkeypatch.delenv("RATE_LIMIT_SEARCH")
+        reload_settings()
