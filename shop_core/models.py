@@ -1,6 +1,7 @@
 """Every table, imported in one place so Alembic and tests see the whole schema."""
 
 from shop_core.accounts.models import AuthSession, PasswordResetToken, RefreshToken, User
+from shop_core.analytics.models import ReportExport
 from shop_core.audit.models import AuditEntry
 from shop_core.cart.models import Cart, CartItem
 from shop_core.catalog.models import (
@@ -33,6 +34,7 @@ from shop_core.payments.models import WebhookEvent
 from shop_core.support.models import SavedReply, Ticket, TicketAttachment, TicketMessage
 
 __all__ = [
+    "ReportExport",
     "SavedReply",
     "Ticket",
     "TicketAttachment",

@@ -21,6 +21,8 @@ class Order(SQLModel, table=True):
     __table_args__ = (
         Index("ix_orders_status_created", "status", "created_at"),
         Index("ix_orders_status_expires", "status", "expires_at"),
+        # Sales analytics filter and bucket by the payment time.
+        Index("ix_orders_paid_at", "paid_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -100,6 +102,7 @@ class Shipment(SQLModel, table=True):
 
 class Refund(SQLModel, table=True):
     __tablename__ = "refunds"
+    __table_args__ = (Index("ix_refunds_created_at", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="orders.id", index=True)
