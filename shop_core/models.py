@@ -16,6 +16,7 @@ from shop_core.catalog.models import (
     Variant,
     VariantOptionValue,
 )
+from shop_core.customers.models import CustomerTag, Segment
 from shop_core.email.models import EmailMessage
 from shop_core.inventory.models import InventoryItem, StockMovement
 from shop_core.invitations.models import Invitation, InvitationRedemption
@@ -34,6 +35,8 @@ from shop_core.payments.models import WebhookEvent
 from shop_core.support.models import SavedReply, Ticket, TicketAttachment, TicketMessage
 
 __all__ = [
+    "CustomerTag",
+    "Segment",
     "ReportExport",
     "SavedReply",
     "Ticket",

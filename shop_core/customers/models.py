@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from shop_core.accounts.models import User
 from shop_core.models_base import timestamp
 
 
@@ -34,3 +35,20 @@ class Segment(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key="users.id")
     created_at: datetime = Field(sa_column=timestamp())
     updated_at: datetime = Field(sa_column=timestamp())
+
+
+# Customer search (name/email substring, ILIKE) is served by trigram indexes on PostgreSQL;
+# on SQLite these are plain indexes (the dialect options are ignored there).
+_users = User.__table__
+Index(
+    "ix_users_name_trgm",
+    _users.c.name,
+    postgresql_using="gin",
+    postgresql_ops={"name": "gin_trgm_ops"},
+)
+Index(
+    "ix_users_email_trgm",
+    _users.c.email,
+    postgresql_using="gin",
+    postgresql_ops={"email": "gin_trgm_ops"},
+)
