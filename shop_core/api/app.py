@@ -12,6 +12,7 @@ from shop_core.api import (
     admin_catalog,
     admin_catalog_csv,
     admin_orders,
+    admin_reports,
     auth,
     catalog,
     ops,
@@ -53,6 +54,7 @@ def create_api() -> FastAPI:
         shopping.router,
         payments.router,
         admin_orders.router,
+        admin_reports.router,
         support.router,
         ops.router,
     ):
