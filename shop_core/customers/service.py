@@ -279,7 +279,8 @@ def list_customers(
     if q and q.strip():
         if len(q) > 200:
             raise InvalidInput("Search is too long.", fields={"q": "At most 200 characters."})
-        like = "%" + q.strip().replace("\\", "").replace("%", "").replace("_", "\\_") + "%"
+        text = q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{text}%"
         stmt = stmt.where(
             or_(User.name.ilike(like, escape="\\"), User.email.ilike(like, escape="\\"))
         )
