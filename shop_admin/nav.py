@@ -17,6 +17,9 @@ class NavItem(NamedTuple):
 ADMIN_NAV: list[NavItem] = [
     NavItem("Dashboard", "/admin", "layout-dashboard", Perm.ADMIN_ACCESS),
     NavItem("Orders", "/admin/orders", "receipt", Perm.ORDERS_VIEW),
+    NavItem("Customers", "/admin/customers", "heart-handshake", Perm.CUSTOMERS_VIEW),
+    NavItem("Segments", "/admin/segments", "blend", Perm.CUSTOMERS_VIEW),
+    NavItem("Reports", "/admin/reports", "chart-line", Perm.REPORTS_VIEW),
     NavItem("Products", "/admin/products", "package", Perm.CATALOG_VIEW),
     NavItem("Categories", "/admin/categories", "folder-tree", Perm.CATALOG_VIEW),
     NavItem("Collections", "/admin/collections", "library-big", Perm.CATALOG_VIEW),

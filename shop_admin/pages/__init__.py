@@ -4,6 +4,8 @@ from shop_admin.pages import (
     audit,
     categories,
     collections,
+    customer_detail,
+    customers,
     dashboard,
     emails,
     inventory,
@@ -12,6 +14,7 @@ from shop_admin.pages import (
     orders,
     product_editor,
     products,
+    segments,
     users,
 )
 
@@ -19,6 +22,8 @@ __all__ = [
     "audit",
     "categories",
     "collections",
+    "customer_detail",
+    "customers",
     "dashboard",
     "emails",
     "inventory",
@@ -27,5 +32,6 @@ __all__ = [
     "orders",
     "product_editor",
     "products",
+    "segments",
     "users",
 ]
