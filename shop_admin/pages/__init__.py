@@ -14,6 +14,7 @@ from shop_admin.pages import (
     orders,
     product_editor,
     products,
+    reports,
     segments,
     users,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "orders",
     "product_editor",
     "products",
+    "reports",
     "segments",
     "users",
 ]

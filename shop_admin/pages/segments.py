@@ -22,9 +22,11 @@ from shop_admin.components.tables import empty_state, pagination, scroll_table, 
 from shop_admin.formatting import fmt_money, fmt_time, money_text, parse_count, parse_money
 from shop_admin.guard import admin_event
 from shop_admin.pages.customers import currency, initials
+from shop_admin.pages.reports import ExportTracker, export_progress
 from shop_admin.paging import PagedListState
 from shop_core.accounts.roles import Perm
 from shop_core.accounts.service import UserView
+from shop_core.analytics import exports
 from shop_core.customers import segments
 from shop_core.customers.segments import RULE_KINDS, SegmentView
 from shop_core.errors import DomainError
@@ -140,7 +142,7 @@ def parse_rules(rows: list[RuleRow], cur: str) -> tuple[list[dict[str, Any]], di
     return rules, errors
 
 
-class SegmentsState(PagedListState, rx.State):
+class SegmentsState(ExportTracker, PagedListState, rx.State):
     PERMISSION: ClassVar[Perm] = Perm.CUSTOMERS_VIEW
     PER_PAGE: ClassVar[int] = 20
 
@@ -182,6 +184,8 @@ class SegmentsState(PagedListState, rx.State):
         except DomainError as exc:
             yield rx.toast.error(exc.message)
         self.loading = False
+        if self.export_active:
+            yield SegmentsState.poll_export
 
     # --- the editor --------------------------------------------------------------------------
 
@@ -355,6 +359,12 @@ class SegmentsState(PagedListState, rx.State):
         self.saving, self.editor = False, ""
         await self._fetch()
         yield rx.toast.success(f"Saved “{view.name}” · {view.member_count:,} members.")
+
+    @rx.event
+    @admin_event(Perm.CUSTOMERS_VIEW)
+    async def export_segment(self, actor: UserView, segment_id: int):
+        params = {"segment_id": int(segment_id)}
+        return await self._start_export(actor, exports.SEGMENT_KIND, params)
 
     @rx.event
     @admin_event(Perm.MARKETING_MANAGE)
@@ -694,8 +704,16 @@ def _row(row: SegmentRow) -> rx.Component:
 
 
 def segment_export_button(segment_id) -> rx.Component:
-    """Filled in once the export state exists (see reports.py)."""
-    return rx.fragment()
+    return rx.button(
+        rx.icon("file-down", size=14),
+        "Export CSV",
+        size="1",
+        variant="soft",
+        color_scheme="gray",
+        on_click=S.export_segment(segment_id),
+        disabled=S.export_active,
+        cursor="pointer",
+    )
 
 
 @admin_page(
@@ -748,6 +766,7 @@ def segments_page() -> rx.Component:
             ),
             pagination(S, ("segment", "segments")),
         ),
+        export_progress(S),
         _editor(),
         spacing="4",
         width="100%",
