@@ -192,3 +192,26 @@ def test_large_export_reports_progress(shop, owner, monkeypatch):
         view = exports.get_export(s, export_id, owner)
     assert (view.status, view.percent) == ("done", 100)
     assert (0, 3) in seen and (1, 3) in seen and (2, 3) in seen and seen[-1] == (3, 3)
+
+
+def test_segment_export_streams_members(api, shop, owner):
+    from shop_core.customers import segments
+
+    support = make_user("s@example.com", "pw-123456789", role="support_technician")
+    with unit_of_work() as s:
+        segment = segments.create_segment(
+            s, owner, name="Big spenders", rules=[{"type": "spent_over", "value": 4400}]
+        )
+    export_id = _start("segment", {"segment_id": segment.id}, support)
+    with read_session() as s:
+        view = exports.get_export(s, export_id, support)
+        url = exports.download_url(s, export_id, support)
+        with pytest.raises(NotFound):
+            exports.start_export(s, "segment", {"segment_id": 999999}, owner)
+        with pytest.raises(InvalidInput):
+            exports.start_export(s, "segment", {}, owner)
+    assert (view.status, view.row_count, view.percent) == ("done", 1, 100)
+    assert view.file_name == "segment-big-spenders.csv"
+    rows = _csv(api.get(url).content)
+    assert rows[0][:3] == ["Id", "Name", "Email"]
+    assert [r[2] for r in rows[1:]] == ["bob@example.com"]
