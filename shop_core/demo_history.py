@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import json
 import random
 import time
 from collections import Counter, defaultdict
@@ -27,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import JSON, bindparam, func, insert, select, text, update
 from sqlmodel import Session
 
 from shop_core.accounts.models import User
@@ -199,16 +200,34 @@ def day_weights(start: datetime, days: int) -> list[float]:
     return weights
 
 
-def _insert_returning_ids(session: Session, table, rows: list[dict]) -> list[int]:
-    if not rows:
+def _allocate_ids(session: Session, table, count: int) -> list[int]:
+    """Primary keys for `count` new rows, taken up front so rows can go in without RETURNING."""
+    if count <= 0:
         return []
-    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return list(session.execute(stmt, rows).scalars())
+    if session.get_bind().dialect.name == "postgresql":
+        rows = session.execute(
+            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+            {"t": table.name, "n": count},
+        )
+        return [r[0] for r in rows]
+    top = session.execute(select(func.max(table.c.id))).scalar() or 0
+    return list(range(top + 1, top + 1 + count))
 
 
 def _executemany(session: Session, table, rows: list[dict]) -> None:
-    if rows:
+    """Bulk insert: COPY on PostgreSQL (psycopg 3), executemany elsewhere."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name != "postgresql":
         session.execute(insert(table), rows)
+        return
+    columns = list(rows[0])
+    json_cols = {c for c in columns if isinstance(table.c[c].type, JSON)}
+    conn = session.connection().connection.driver_connection
+    names = ", ".join(f'"{c}"' for c in columns)
+    with conn.cursor() as cur, cur.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[c]) if c in json_cols else row[c] for c in columns])
 
 
 def _load_variants(session: Session) -> list[_Variant]:
@@ -278,7 +297,10 @@ def _make_customers(
                 "last_login_at": None,
             }
         )
-    ids = _insert_returning_ids(session, User.__table__, rows)
+    ids = _allocate_ids(session, User.__table__, len(rows))
+    for uid, row in zip(ids, rows, strict=True):
+        row["id"] = uid
+    _executemany(session, User.__table__, rows)
     customers, tags = [], []
     for uid, row in zip(ids, rows, strict=True):
         city, country, postal = rng.choice(_CITIES)
@@ -302,12 +324,14 @@ def _make_customers(
 
 
 def _pick_lines(rng: random.Random, variants: list[_Variant], cum: list[float]) -> list:
-    n_lines = rng.choices((1, 2, 3, 4, 5), weights=(8, 17, 25, 27, 23))[0]
+    n_lines = rng.choices((1, 2, 3, 4, 5), weights=(15, 22, 25, 22, 16))[0]
     total = cum[-1]
     chosen: dict[int, int] = {}
     for _ in range(n_lines):
-        idx = bisect.bisect_left(cum, rng.random() * total)
-        idx = min(idx, len(variants) - 1)
+        for _try in range(4):  # distinct lines; a repeat pick adds to the quantity
+            idx = min(bisect.bisect_left(cum, rng.random() * total), len(variants) - 1)
+            if idx not in chosen:
+                break
         qty = rng.choices((1, 2, 3), weights=(80, 15, 5))[0]
         chosen[idx] = chosen.get(idx, 0) + qty
     return [(variants[i], q) for i, q in chosen.items()]
@@ -381,7 +405,7 @@ def seed_history(
     yield f"history: {len(pool)} customers ready ({time.perf_counter() - started:.1f}s)"
 
     # popularity: a long tail of variants, a few best sellers; some customers are regulars
-    pop = [rng.paretovariate(1.2) for _ in variants]
+    pop = [rng.paretovariate(1.5) for _ in variants]
     cum_variants = list(itertools.accumulate(pop))
     loyalty = [rng.paretovariate(1.6) for _ in pool]
     cum_customers = list(itertools.accumulate(loyalty))
@@ -545,12 +569,12 @@ def _write_chunk(
             ],
         )
 
-    ids = _insert_returning_ids(session, Order.__table__, [o["row"] for o in batch])
+    ids = _allocate_ids(session, Order.__table__, len(batch))
     items, refunds, shipments = [], [], []
     counts = Counter(orders=len(batch), receipts=receipts)
-    refund_updates = []
     for oid, o in zip(ids, batch, strict=True):
         row, lines = o["row"], o["lines"]
+        row["id"] = oid
         number, status = row["number"], row["status"]
         for v, q in lines:
             items.append(
@@ -619,7 +643,7 @@ def _write_chunk(
                     "created_at": when,
                 }
             )
-            refund_updates.append({"oid": oid, "amount": amount})
+            row["amount_refunded"] = amount
             if restock:
                 for v, q in returned:
                     movements.append(
@@ -629,16 +653,11 @@ def _write_chunk(
                     delta[v.id] += q
             counts["refunds"] += 1
 
+    _executemany(session, Order.__table__, [o["row"] for o in batch])
     _executemany(session, OrderItem.__table__, items)
     _executemany(session, Refund.__table__, refunds)
     _executemany(session, Shipment.__table__, shipments)
     _executemany(session, StockMovement.__table__, movements)
-    if refund_updates:
-        t = Order.__table__
-        session.execute(
-            update(t).where(t.c.id == bindparam("oid")).values(amount_refunded=bindparam("amount")),
-            refund_updates,
-        )
     if delta:
         t = InventoryItem.__table__
         session.execute(
@@ -731,7 +750,10 @@ def _tickets(
                 "due_at": created + timedelta(hours=24),
             }
         )
-    ids = _insert_returning_ids(session, Ticket.__table__, rows)
+    ids = _allocate_ids(session, Ticket.__table__, len(rows))
+    for tid, row in zip(ids, rows, strict=True):
+        row["id"] = tid
+    _executemany(session, Ticket.__table__, rows)
     by_status = defaultdict(int)
     for tid, row in zip(ids, rows, strict=True):
         by_status[row["status"]] += 1

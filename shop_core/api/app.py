@@ -11,6 +11,7 @@ from shop_core.api import (
     admin_accounts,
     admin_catalog,
     admin_catalog_csv,
+    admin_customers,
     admin_orders,
     admin_reports,
     auth,
@@ -55,6 +56,7 @@ def create_api() -> FastAPI:
         payments.router,
         admin_orders.router,
         admin_reports.router,
+        admin_customers.router,
         support.router,
         ops.router,
     ):
