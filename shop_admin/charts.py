@@ -55,7 +55,7 @@ STATUS_COLORS = {
 GRANULARITIES = ("day", "week", "month")
 _HOVER_DATE = {"day": "%a %d %b %Y", "week": "week of %d %b %Y", "month": "%B %Y"}
 _TICK_DATE = {"day": "%d %b", "week": "%d %b", "month": "%b %Y"}
-LABEL_CHARS = 24  # category labels are cut to this on the axis; the hover shows them whole
+LABEL_CHARS = 20  # category labels are cut to this on the axis; the hover shows them whole
 
 # An empty template: the figure carries its own look, and the state stays small (the
 # default "plotly" template alone is ~6 kB of JSON per figure).
@@ -125,6 +125,15 @@ def _base(fig: go.Figure, *, legend: bool = True) -> go.Figure:
     return fig
 
 
+def _count_axis(values: Sequence[int]) -> dict:
+    """Whole-number ticks: no "500m" halves of a ticket, thousands as 12k."""
+    top = max((abs(v) for v in values), default=0)
+    axis: dict = {"rangemode": "tozero", "tickformat": "~s" if top >= 10_000 else ",d"}
+    if top <= 5:
+        axis["dtick"] = 1
+    return axis
+
+
 def _money_axis(currency: str) -> dict:
     return {"tickprefix": currency_prefix(currency), "tickformat": "~s", "rangemode": "tozero"}
 
@@ -186,10 +195,10 @@ def revenue_orders_figure(
             "overlaying": "y",
             "side": "right",
             "showgrid": False,
-            "rangemode": "tozero",
             "tickfont": {"size": 11, "color": PINK},
             "fixedrange": True,
-            "tickformat": "~s",
+            "automargin": True,
+            **_count_axis(orders),
         },
     )
     fig.update_xaxes(
@@ -240,7 +249,8 @@ def ranking_figure(
     )
     _base(fig, legend=False)
     fig.update_layout(bargap=0.35, uniformtext={"minsize": 10, "mode": "hide"})
-    fig.update_xaxes(showgrid=True, gridcolor=GRID, **(_money_axis(currency) if currency else {}))
+    axis = _money_axis(currency) if currency else _count_axis(values)
+    fig.update_xaxes(showgrid=True, gridcolor=GRID, **axis)
     fig.update_yaxes(showgrid=False, tickfont={"size": 12, "color": INK})
     return fig
 
@@ -299,33 +309,28 @@ def tickets_figure(
     *,
     granularity: str = "day",
 ) -> go.Figure:
-    """Support tickets opened vs resolved per bucket, as two smoothed lines."""
+    """Support tickets opened vs resolved per bucket, as paired bars."""
     if not buckets:
         return empty_figure()
     x = _x_values(buckets)
-    markers = "lines+markers" if len(x) <= 60 else "lines"
     fig = go.Figure()
-    fig.add_scatter(
+    fig.add_bar(
         x=x,
         y=list(opened),
         name="Opened",
-        mode=markers,
-        line={"color": PINK, "width": 3, "shape": "spline", "smoothing": 0.6},
+        marker={"color": PINK, "cornerradius": 3},
         hovertemplate="%{y:,} opened<extra></extra>",
     )
-    fig.add_scatter(
+    fig.add_bar(
         x=x,
         y=list(resolved),
         name="Resolved",
-        mode=markers,
-        line={"color": GREEN, "width": 3, "shape": "spline", "smoothing": 0.6},
-        fill="tozeroy",
-        fillcolor="rgba(16, 185, 129, 0.10)",
+        marker={"color": GREEN, "cornerradius": 3},
         hovertemplate="%{y:,} resolved<extra></extra>",
     )
     _base(fig)
-    fig.update_layout(hovermode="x unified")
-    fig.update_yaxes(rangemode="tozero", tickformat="~s")
+    fig.update_layout(hovermode="x unified", barmode="group", bargap=0.2, bargroupgap=0.05)
+    fig.update_yaxes(**_count_axis([*opened, *resolved]))
     fig.update_xaxes(
         type="date",
         tickformat=_TICK_DATE.get(granularity, "%d %b"),
@@ -408,7 +413,7 @@ def count_bars_figure(
         hovertemplate=f"%{{customdata}}: <b>%{{y:,}}</b> {name.lower()}<extra></extra>",
     )
     _base(fig, legend=False)
-    fig.update_yaxes(rangemode="tozero", tickformat="~s")
+    fig.update_yaxes(**_count_axis(values))
     return fig
 
 

@@ -391,10 +391,11 @@ def _controls() -> rx.Component:
             *[rx.segmented_control.item(text, value=value) for value, text in PERIODS],
             value=S.period,
             on_change=S.set_period,
-            size="2",
+            size=rx.breakpoints(initial="1", sm="2"),
             radius="full",
             aria_label="Period",
             id="dashboard-period",
+            width=["100%", "auto"],
         ),
         rx.hstack(
             rx.cond(S.loading, rx.spinner(size="2", aria_label="Updating")),

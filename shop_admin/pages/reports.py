@@ -49,11 +49,11 @@ TABS = [("sales", "Sales", "chart-column"), ("inventory", "Inventory", "warehous
 TABS.append(("customers", "Customers", "heart-handshake"))
 VIEWS = {
     "sales": [
-        ("day", "By day"),
-        ("week", "By week"),
-        ("month", "By month"),
-        ("product", "By product"),
-        ("category", "By category"),
+        ("day", "Day"),
+        ("week", "Week"),
+        ("month", "Month"),
+        ("product", "Product"),
+        ("category", "Category"),
     ],
     "inventory": [("valuation", "Valuation"), ("low_stock", "Low stock")],
     "customers": [("rfm", "RFM & LTV")],
@@ -63,7 +63,7 @@ PERIOD_CHOICES = [
     ("7d", "7 days"),
     ("30d", "30 days"),
     ("90d", "90 days"),
-    ("365d", "12 months"),
+    ("365d", "1 year"),
     ("custom", "Custom"),
 ]
 NUMERIC = {"money", "count", "percent", "score"}
@@ -710,18 +710,25 @@ def _tabs() -> rx.Component:
     )
 
 
+def _scrolls(control: rx.Component) -> rx.Component:
+    """A row of choices that scrolls sideways on a phone instead of widening the page."""
+    return rx.box(control, max_width="calc(100vw - 32px)", overflow_x="auto", padding_bottom="2px")
+
+
 def _range() -> rx.Component:
     return rx.cond(
         S.uses_period,
         rx.vstack(
-            rx.segmented_control.root(
-                *[rx.segmented_control.item(t, value=v) for v, t in PERIOD_CHOICES],
-                value=S.period,
-                on_change=S.set_period,
-                size="1",
-                radius="full",
-                aria_label="Date range",
-                id="report-period",
+            _scrolls(
+                rx.segmented_control.root(
+                    *[rx.segmented_control.item(t, value=v) for v, t in PERIOD_CHOICES],
+                    value=S.period,
+                    on_change=S.set_period,
+                    size="1",
+                    radius="full",
+                    aria_label="Date range",
+                    id="report-period",
+                )
             ),
             rx.cond(
                 S.period == "custom",
@@ -771,13 +778,15 @@ def _range() -> rx.Component:
 def _controls() -> rx.Component:
     return rx.flex(
         rx.vstack(
-            rx.segmented_control.root(
-                rx.foreach(S.views, lambda v: rx.segmented_control.item(v[1], value=v[0])),
-                value=S.view,
-                on_change=S.set_view,
-                size="2",
-                aria_label="Report",
-                id="report-view",
+            _scrolls(
+                rx.segmented_control.root(
+                    rx.foreach(S.views, lambda v: rx.segmented_control.item(v[1], value=v[0])),
+                    value=S.view,
+                    on_change=S.set_view,
+                    size=rx.breakpoints(initial="1", sm="2"),
+                    aria_label="Report",
+                    id="report-view",
+                )
             ),
             _range(),
             spacing="3",
@@ -822,7 +831,7 @@ def _table() -> rx.Component:
                 )
             ),
             rx.table.body(
-                rx.foreach(S.rows, lambda row: rx.table.row(rx.foreach(row, _cell))),
+                # Totals first: the table scrolls, the totals stay in view.
                 rx.cond(
                     S.totals.length() > 0,
                     rx.table.row(
@@ -835,8 +844,10 @@ def _table() -> rx.Component:
                             ),
                         ),
                         background="var(--accent-2)",
+                        id="report-totals",
                     ),
                 ),
+                rx.foreach(S.rows, lambda row: rx.table.row(rx.foreach(row, _cell))),
             ),
             variant="ghost",
             size="1",
