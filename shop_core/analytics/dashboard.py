@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlmodel import Session
 
 from shop_core.accounts.roles import Perm
@@ -33,6 +33,7 @@ from shop_core.analytics.periods import (
     bucket,
     bucket_starts,
     check_granularity,
+    tune_for_analytics,
 )
 from shop_core.catalog.models import Category, Product, ProductCategory, Variant
 from shop_core.inventory.models import InventoryItem
@@ -327,54 +328,74 @@ def sales_series(
 
 def top_products(session: Session, period: Period, limit: int = 5) -> list[RankedItem]:
     """Products with the highest sales (sum of line totals) in the period."""
-    limit = max(1, min(limit, 50))
-    revenue = func.sum(OrderItem.line_total)
-    rows = session.execute(
-        select(
-            OrderItem.product_id,
-            func.max(OrderItem.product_title),
-            revenue,
-            func.sum(OrderItem.quantity),
-        )
-        .join(Order, Order.id == OrderItem.order_id)
-        .where(*_sales(period.start, period.end))
-        .group_by(OrderItem.product_id)
-        .order_by(revenue.desc(), OrderItem.product_id)
-        .limit(limit)
-    ).all()
-    return [
-        RankedItem(id=pid, label=title or "(deleted product)", revenue=int(r), units=int(u))
-        for pid, title, r, u in rows
-    ]
+    return top_products_and_categories(session, period, limit)[0]
 
 
 def top_categories(session: Session, period: Period, limit: int = 5) -> list[RankedItem]:
     """Categories with the highest sales in the period (a product counts in each of its
     categories)."""
+    return top_products_and_categories(session, period, limit)[1]
+
+
+def top_products_and_categories(
+    session: Session, period: Period, limit: int = 5
+) -> tuple[list[RankedItem], list[RankedItem]]:
+    """Both rankings from ONE statement: the lines of the period are aggregated per
+    product once (a CTE), then ranked as products and rolled up into categories."""
     limit = max(1, min(limit, 50))
     per_product = (
         select(
-            OrderItem.product_id.label("product_id"),
+            OrderItem.product_id.label("pid"),
+            func.max(OrderItem.product_title).label("title"),
             func.sum(OrderItem.line_total).label("revenue"),
             func.sum(OrderItem.quantity).label("units"),
         )
         .join(Order, Order.id == OrderItem.order_id)
         .where(*_sales(period.start, period.end))
         .group_by(OrderItem.product_id)
+        .cte("per_product")
+    )
+    products = (
+        select(
+            literal("p").label("kind"),
+            per_product.c.pid.label("id"),
+            per_product.c.title.label("label"),
+            per_product.c.revenue.label("revenue"),
+            per_product.c.units.label("units"),
+        )
+        .order_by(per_product.c.revenue.desc(), per_product.c.pid)
+        .limit(limit)
         .subquery()
     )
     revenue = func.sum(per_product.c.revenue)
-    rows = session.execute(
-        select(Category.id, Category.name, revenue, func.sum(per_product.c.units))
-        .join(ProductCategory, ProductCategory.product_id == per_product.c.product_id)
+    categories = (
+        select(
+            literal("c").label("kind"),
+            Category.id.label("id"),
+            Category.name.label("label"),
+            revenue.label("revenue"),
+            func.sum(per_product.c.units).label("units"),
+        )
+        .join(ProductCategory, ProductCategory.product_id == per_product.c.pid)
         .join(Category, Category.id == ProductCategory.category_id)
         .group_by(Category.id, Category.name)
         .order_by(revenue.desc(), Category.id)
         .limit(limit)
-    ).all()
-    return [
-        RankedItem(id=cid, label=name, revenue=int(r), units=int(u)) for cid, name, r, u in rows
-    ]
+        .subquery()
+    )
+    rows = session.execute(union_all(select(products), select(categories))).all()
+    ranked: dict[str, list[RankedItem]] = {"p": [], "c": []}
+    for kind, id_, label, rev, units in rows:
+        ranked[kind].append(
+            RankedItem(
+                id=id_,
+                label=label or "(deleted product)",
+                revenue=int(rev or 0),
+                units=int(units or 0),
+            )
+        )
+    order = lambda item: (-item.revenue, item.id if item.id is not None else 0)  # noqa: E731
+    return sorted(ranked["p"], key=order), sorted(ranked["c"], key=order)
 
 
 def status_mix(session: Session, period: Period) -> list[StatusCount]:
@@ -439,12 +460,16 @@ def dashboard_for(
 ) -> Dashboard:
     """Everything on the dashboard the actor may see (staff only)."""
     require(actor, Perm.ADMIN_ACCESS)
+    tune_for_analytics(session)
     granularity = check_granularity(granularity or period.default_granularity())
     keys = allowed_kpis(actor)
     sections = set(allowed_sections(actor))
     hidden = tuple(k for k in KPI_KEYS if k not in keys) + tuple(
         s for s in SECTION_PERMISSIONS if s not in sections
     )
+    ranked: tuple[list[RankedItem], list[RankedItem]] = ([], [])
+    if {"top_products", "top_categories"} & sections:
+        ranked = top_products_and_categories(session, period, top_n)
     return Dashboard(
         period=period,
         previous=period.previous(),
@@ -453,10 +478,8 @@ def dashboard_for(
         sales_series=sales_series(session, period, granularity)
         if "sales_series" in sections
         else None,
-        top_products=top_products(session, period, top_n) if "top_products" in sections else None,
-        top_categories=top_categories(session, period, top_n)
-        if "top_categories" in sections
-        else None,
+        top_products=ranked[0] if "top_products" in sections else None,
+        top_categories=ranked[1] if "top_categories" in sections else None,
         status_mix=status_mix(session, period) if "status_mix" in sections else None,
         tickets_series=tickets_series(session, period, granularity)
         if "tickets_series" in sections

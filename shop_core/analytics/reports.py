@@ -36,13 +36,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Float, Select, cast, func, select
+from sqlalchemy import Float, Select, cast, func, literal, select, union_all
 from sqlmodel import Session
 
 from shop_core.accounts.models import User
 from shop_core.accounts.service import UserView
 from shop_core.analytics.dashboard import SALE_STATUSES, STATUS_LABELS, require_reports
-from shop_core.analytics.periods import Period, bucket, check_granularity, resolve_period
+from shop_core.analytics.periods import (
+    Period,
+    bucket,
+    check_granularity,
+    resolve_period,
+    tune_for_analytics,
+)
 from shop_core.catalog.models import Category, Product, ProductCategory, Variant
 from shop_core.errors import InvalidInput
 from shop_core.inventory.models import InventoryItem
@@ -124,7 +130,7 @@ SPECS: dict[str, ReportSpec] = {
         (
             _c("product_id", "Product ID", "count"),
             _c("product", "Product"),
-            _c("orders", "Orders", "count"),
+            _c("orders", "Order lines", "count"),
             *_SALES_MONEY,
         ),
         chart={"x": "product", "y": "net"},
@@ -135,7 +141,7 @@ SPECS: dict[str, ReportSpec] = {
         (
             _c("category_id", "Category ID", "count"),
             _c("category", "Category"),
-            _c("orders", "Orders", "count"),
+            _c("orders", "Order lines", "count"),
             *_SALES_MONEY,
         ),
         notes="A product in several categories counts in each of them.",
@@ -284,32 +290,45 @@ def _line_share(amount_column) -> Any:
 
 
 def _sales_by_period(session: Session, period: Period, granularity: str) -> _Query:
+    """Order amounts and line quantities/costs meet in one UNION ALL grouped by bucket, so
+    neither is multiplied by the other and nothing is grouped per order first."""
     dialect = session.get_bind().dialect.name
     b = bucket(Order.paid_at, granularity, dialect)
-    per_order_items = (
+    zero = literal(0)
+    order_part = select(
+        b.label("bucket"),
+        literal(1).label("orders"),
+        Order.subtotal.label("gross"),
+        Order.discount_total.label("discounts"),
+        Order.amount_refunded.label("refunds"),
+        zero.label("units"),
+        zero.label("cost"),
+    ).where(*_sales(period))
+    line_part = (
         select(
-            OrderItem.order_id.label("order_id"),
-            func.sum(OrderItem.quantity).label("units"),
-            func.sum(func.coalesce(OrderItem.unit_cost, 0) * OrderItem.quantity).label("cost"),
+            b.label("bucket"),
+            zero,
+            zero,
+            zero,
+            zero,
+            OrderItem.quantity,
+            func.coalesce(OrderItem.unit_cost, 0) * OrderItem.quantity,
         )
         .join(Order, Order.id == OrderItem.order_id)
         .where(*_sales(period))
-        .group_by(OrderItem.order_id)
-        .subquery()
     )
+    both = union_all(order_part, line_part).subquery()
     grouped = (
         select(
-            b.label("bucket"),
-            func.count().label("orders"),
-            func.sum(Order.subtotal).label("gross"),
-            func.sum(Order.discount_total).label("discounts"),
-            func.sum(Order.amount_refunded).label("refunds"),
-            func.coalesce(func.sum(per_order_items.c.units), 0).label("units"),
-            func.coalesce(func.sum(per_order_items.c.cost), 0).label("cost"),
+            both.c.bucket,
+            func.sum(both.c.orders).label("orders"),
+            func.sum(both.c.gross).label("gross"),
+            func.sum(both.c.discounts).label("discounts"),
+            func.sum(both.c.refunds).label("refunds"),
+            func.sum(both.c.units).label("units"),
+            func.sum(both.c.cost).label("cost"),
         )
-        .outerjoin(per_order_items, per_order_items.c.order_id == Order.id)
-        .where(*_sales(period))
-        .group_by(b)
+        .group_by(both.c.bucket)
         .subquery()
     )
     return _windowed(grouped, ("bucket", "orders"), order_by=(grouped.c.bucket,))
@@ -348,7 +367,7 @@ def _per_product(period: Period):
         select(
             OrderItem.product_id.label("product_id"),
             func.max(OrderItem.product_title).label("product"),
-            func.count(func.distinct(OrderItem.order_id)).label("orders"),
+            func.count().label("orders"),
             func.sum(OrderItem.line_total).label("gross"),
             func.sum(_line_share(Order.discount_total)).label("discounts"),
             func.sum(_line_share(Order.amount_refunded)).label("refunds"),
@@ -650,6 +669,7 @@ def report(
     else:
         granularity = None
     q = _query(session, kind, period if spec.uses_period else None, granularity)
+    tune_for_analytics(session)
     rows = session.execute(
         q.stmt.order_by(*q.order_by).limit(per_page).offset((page - 1) * per_page)
     ).all()
@@ -739,6 +759,7 @@ def iter_report(
     if spec.uses_granularity:
         granularity = check_granularity(granularity or period.default_granularity())
     q = _query(session, kind, period if spec.uses_period else None, granularity)
+    tune_for_analytics(session)
     base = q.stmt.order_by(*q.order_by)
     # The row count rides on every row (COUNT(*) OVER ()); read it from the first.
     result = session.execute(base.execution_options(yield_per=batch, stream_results=True))

@@ -52,7 +52,7 @@ def test_report_export_runs_and_downloads(api, shop, owner):
     assert response.headers["content-type"].startswith("text/csv")
     assert view.file_name in response.headers["content-disposition"]
     rows = _csv(response.content)
-    assert rows[0][:4] == ["Product ID", "Product", "Orders", "Gross sales"]
+    assert rows[0][:4] == ["Product ID", "Product", "Order lines", "Gross sales"]
     header = rows[0]
     alpha = dict(zip(header, rows[1], strict=True))
     assert (alpha["Product"], alpha["Net sales"], alpha["Margin"]) == ("Alpha Tee", "5100", "2700")
