@@ -214,10 +214,6 @@ def validate_rules(rules: list[dict[str, Any]], match: str = "all") -> list[dict
 # --- rules to SQL -------------------------------------------------------------------
 
 
-def _sales_of_customer():
-    return and_(Order.user_id == User.id, Order.status.in_(SALE_STATUSES))
-
-
 def _condition(cq: CustomerQuery, rule: dict[str, Any], now: datetime) -> ColumnElement:
     kind, value = rule["type"], rule["value"]
     if kind == "spent_over":
@@ -236,12 +232,13 @@ def _condition(cq: CustomerQuery, rule: dict[str, Any], now: datetime) -> Column
         subtree = select(Category.id).where(
             or_(Category.id == value, Category.path.like(f"%/{int(value)}/%"))
         )
-        return exists().where(
-            _sales_of_customer(),
-            OrderItem.order_id == Order.id,
-            ProductCategory.product_id == OrderItem.product_id,
-            ProductCategory.category_id.in_(subtree),
+        buyers = (
+            select(Order.user_id)
+            .join(OrderItem, OrderItem.order_id == Order.id)
+            .join(ProductCategory, ProductCategory.product_id == OrderItem.product_id)
+            .where(Order.status.in_(SALE_STATUSES), ProductCategory.category_id.in_(subtree))
         )
+        return User.id.in_(buyers)
     raise InvalidInput("Unknown segment rule.", fields={"rules": kind})  # pragma: no cover
 
 

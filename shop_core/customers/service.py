@@ -233,15 +233,9 @@ def tags_by_user(session: Session, user_ids: list[int]) -> dict[int, tuple[str, 
     return {uid: tuple(tags) for uid, tags in found.items()}
 
 
-def page_of_rows(session: Session, stmt: Select, *, page: int, per_page: int) -> Page[CustomerRow]:
-    """Count and one page of a customer_query() statement, tags added in one query."""
-    check_paging(page, per_page)
-    total = session.execute(
-        select(func.count()).select_from(stmt.order_by(None).subquery())
-    ).scalar_one()
-    rows = session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+def _rows_to_items(session: Session, rows) -> list[CustomerRow]:
     tags = tags_by_user(session, [r.id for r in rows])
-    items = [
+    return [
         CustomerRow(
             id=r.id,
             name=r.name,
@@ -254,7 +248,87 @@ def page_of_rows(session: Session, stmt: Select, *, page: int, per_page: int) ->
         )
         for r in rows
     ]
-    return Page[CustomerRow](items=items, total=int(total), page=page, per_page=per_page)
+
+
+def _page_with_total(session: Session, stmt: Select, *, page: int, per_page: int):
+    """One page plus the total row count in the same query (a window COUNT)."""
+    check_paging(page, per_page)
+    rows = session.execute(
+        stmt.add_columns(func.count().over().label("_total"))
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    if rows:
+        return rows, int(rows[0]._total)
+    if page == 1:
+        return rows, 0
+    total = session.execute(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    return rows, int(total.scalar_one())
+
+
+def page_of_rows(session: Session, stmt: Select, *, page: int, per_page: int) -> Page[CustomerRow]:
+    """One page of a customer_query() statement with its total; tags added in one query."""
+    rows, total = _page_with_total(session, stmt, page=page, per_page=per_page)
+    return Page[CustomerRow](
+        items=_rows_to_items(session, rows), total=total, page=page, per_page=per_page
+    )
+
+
+def _page_then_figures(
+    session: Session, conds: list, order_by: list, *, page: int, per_page: int
+) -> Page[CustomerRow]:
+    """When neither filters nor sort need order figures: page the users first, then
+    aggregate the orders of that page's customers only."""
+    stmt = (
+        select(User.id, User.name, User.email, User.created_at)
+        .where(User.role == Role.CUSTOMER.value, *conds)
+        .order_by(*order_by)
+    )
+    users, total = _page_with_total(session, stmt, page=page, per_page=per_page)
+    ids = [u.id for u in users]
+    figures = {}
+    if ids:
+        figures = {
+            r.user_id: r
+            for r in session.execute(
+                select(
+                    Order.user_id,
+                    func.count(Order.id).label("orders_count"),
+                    func.sum(Order.total - Order.amount_refunded).label("spent"),
+                    func.max(Order.created_at).label("last_order_at"),
+                )
+                .where(Order.user_id.in_(ids), Order.status.in_(SALE_STATUSES))
+                .group_by(Order.user_id)
+            )
+        }
+    rows = []
+    for u in users:
+        f = figures.get(u.id)
+        rows.append(
+            _Row(
+                u.id,
+                u.name,
+                u.email,
+                u.created_at,
+                f.orders_count if f else 0,
+                f.spent if f else 0,
+                f.last_order_at if f else None,
+            )
+        )
+    return Page[CustomerRow](
+        items=_rows_to_items(session, rows), total=total, page=page, per_page=per_page
+    )
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    name: str
+    email: str
+    created_at: datetime
+    orders_count: int
+    total_spent: int
+    last_order_at: datetime | None
 
 
 def list_customers(
@@ -275,23 +349,24 @@ def list_customers(
     `q` matches name or email (case-insensitive substring). InvalidInput for an unknown
     sort, bad paging, or a negative min_spent."""
     cq = customer_query()
-    stmt = cq.stmt.order_by(*_order_by(cq, sort))
+    order_by = _order_by(cq, sort)
+    conds = []
     if q and q.strip():
         if len(q) > 200:
             raise InvalidInput("Search is too long.", fields={"q": "At most 200 characters."})
         text = q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         like = f"%{text}%"
-        stmt = stmt.where(
-            or_(User.name.ilike(like, escape="\\"), User.email.ilike(like, escape="\\"))
-        )
+        conds.append(or_(User.name.ilike(like, escape="\\"), User.email.ilike(like, escape="\\")))
     if tag:
         norm = normalize_tag(tag)
-        stmt = stmt.where(exists().where(CustomerTag.user_id == User.id, CustomerTag.tag == norm))
+        conds.append(exists().where(CustomerTag.user_id == User.id, CustomerTag.tag == norm))
+    if min_spent is not None and min_spent < 0:
+        raise InvalidInput("Minimum spent can't be negative.", fields={"min_spent": "0 or more."})
+    figure_filters = (min_spent, has_orders, last_order_before, last_order_after)
+    if all(f is None for f in figure_filters) and sort in ("newest", "oldest", "name"):
+        return _page_then_figures(session, conds, order_by, page=page, per_page=per_page)
+    stmt = cq.stmt.where(*conds).order_by(*order_by)
     if min_spent is not None:
-        if min_spent < 0:
-            raise InvalidInput(
-                "Minimum spent can't be negative.", fields={"min_spent": "0 or more."}
-            )
         stmt = stmt.where(cq.spent >= min_spent)
     if has_orders is True:
         stmt = stmt.where(cq.orders_count > 0)

@@ -104,6 +104,13 @@ def test_pagination(world):
     second = _list(sort="name", per_page=3, page=2)
     assert (first.total, len(first.items), len(second.items)) == (4, 3, 1)
     assert second.items[0].name == "Zoë Moreau"
+    # the same through the aggregate path (sorted by a figure), and past the last page
+    by_spent = _list(sort="spent_desc", per_page=3, page=2)
+    assert (by_spent.total, [r.id for r in by_spent.items]) == (4, [world.liam])  # ties by id
+    for kw in ({"sort": "spent_desc"}, {"sort": "name"}):
+        beyond = _list(per_page=3, page=5, **kw)
+        assert (beyond.total, beyond.items) == (4, [])
+    assert _list(q="nobody-at-all").total == 0
 
 
 @pytest.mark.parametrize(
