@@ -166,15 +166,13 @@ def start_export(
 
 
 def launch_export(export_id: str) -> None:
-    """After the commit: with Redis, this already runs on a worker of the reports queue,
-    so export right here; inline, hand over to the background thread so the request
-    that asked for the export is not held up."""
-    if get_settings().redis_url:
-        export_job(export_id)
-        return
+    """Runs once the export's row is committed: hands the export to the long-job runner
+    (`enqueue_background`: the RQ "reports" queue with an hour's timeout and no blind
+    retries, or the background thread of this process without Redis), so neither the
+    request that asked for it nor a short-timeout job waits for a big file."""
     from shop_core.jobs.background import enqueue_background
 
-    enqueue_background(export_job, export_id)
+    enqueue_background(export_job, export_id, queue="reports")
 
 
 def export_job(export_id: str) -> None:
