@@ -32,7 +32,7 @@ from sqlalchemy import JSON, bindparam, func, insert, select, text, update
 from sqlmodel import Session
 
 from shop_core.accounts.models import User
-from shop_core.catalog.models import Product, ProductImage, Variant
+from shop_core.catalog.models import Category, Product, ProductImage, Variant
 from shop_core.customers.models import CustomerTag
 from shop_core.db import read_session, unit_of_work, utcnow
 from shop_core.inventory.models import InventoryItem, StockMovement
@@ -448,6 +448,7 @@ def seed_history(
 
     with unit_of_work() as session:
         made += _tickets(session, rng, pool, start, now, max(10, orders // 25))
+        made["segments"] = _segments(session, now)
         if session.get_bind().dialect.name == "postgresql":
             session.execute(
                 text(
@@ -458,7 +459,8 @@ def seed_history(
     yield (
         f"history: {made['orders']} orders ({made['refunds']} refunds, "
         f"{made['shipments']} shipments, {made['receipts']} restock receipts), "
-        f"{made['tickets']} tickets; done in {time.perf_counter() - started:.1f}s"
+        f"{made['tickets']} tickets, {made['segments']} segments; "
+        f"done in {time.perf_counter() - started:.1f}s"
     )
 
 
@@ -667,6 +669,61 @@ def _write_chunk(
             [{"vid": v, "d": d} for v, d in delta.items() if d],
         )
     return counts
+
+
+def _segments(session: Session, now: datetime) -> int:
+    """A few saved segments so the segments page has something to show."""
+    from shop_core.customers.models import Segment
+    from shop_core.customers.segments import validate_rules
+
+    owner = session.execute(select(User.id).where(User.role == "owner").limit(1)).scalar()
+    top = session.execute(
+        select(Category.id)
+        .where(Category.parent_id.is_(None))
+        .order_by(Category.position, Category.id)
+    ).scalar()
+    wanted = [
+        ("Big spenders", "Spent over 300.00 after refunds", "all", [("spent_over", 30000)]),
+        (
+            "Lapsed customers",
+            "Ordered before, but not in the last 90 days",
+            "all",
+            [("orders_at_least", 1), ("no_order_in_days", 90)],
+        ),
+        ("VIP", "Tagged vip", "all", [("has_tag", "vip")]),
+        (
+            "Recent regulars",
+            "3+ orders, one in the last 30 days",
+            "all",
+            [("orders_at_least", 3), ("ordered_in_days", 30)],
+        ),
+    ]
+    if top is not None:
+        wanted.append(
+            (
+                "Category fans",
+                "Bought from the first top category",
+                "all",
+                [("bought_from_category", top)],
+            )
+        )
+    present = set(session.execute(select(Segment.name)).scalars())
+    rows = [
+        {
+            "name": name,
+            "description": description,
+            "match": match,
+            "rules": validate_rules([{"type": t, "value": v} for t, v in rules], match),
+            "created_by": owner,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for name, description, match, rules in wanted
+        if name not in present
+    ]
+    if rows:
+        session.execute(insert(Segment.__table__), rows)
+    return len(rows)
 
 
 def _known_items(session: Session, variant_ids: list[int]) -> set[int]:

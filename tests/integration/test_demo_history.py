@@ -13,6 +13,7 @@ from shop_core import demo_catalog
 from shop_core.accounts.models import User
 from shop_core.cli import main
 from shop_core.customers.models import CustomerTag
+from shop_core.customers.segments import list_segments
 from shop_core.customers.service import list_customers
 from shop_core.db import read_session
 from shop_core.demo_history import seed_history
@@ -164,6 +165,10 @@ def test_history_keeps_ledger_money_and_snapshot_invariants(seeded):
         assert _scalar(s, select(func.count(CustomerTag.id))) > 0
         top = list_customers(s, sort="spent_desc", per_page=1).items[0]
         assert top.orders_count > 1 and top.total_spent > 0
+        # saved demo segments with members
+        demo_segments = list_segments(s).items
+        assert {"Big spenders", "Lapsed customers", "VIP"} <= {g.name for g in demo_segments}
+        assert all(g.member_count > 0 for g in demo_segments if g.name != "Recent regulars")
         # every order of a customer is dated after the customer signed up
         early = _scalar(
             s,
