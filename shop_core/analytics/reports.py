@@ -369,7 +369,6 @@ def _per_product(period: Period):
     return (
         select(
             OrderItem.product_id.label("product_id"),
-            func.max(OrderItem.product_title).label("product"),
             func.count().label("orders"),
             func.sum(OrderItem.line_total).label("gross"),
             func.sum(_line_share(Order.discount_total)).label("discounts"),
@@ -388,7 +387,16 @@ def _net(sub):
 
 
 def _sales_by_product(session: Session, period: Period) -> _Query:
-    grouped = _per_product(period).subquery()
+    per_product = _per_product(period).subquery()
+    # The title comes from the catalog after grouping (the lines stay index-only).
+    grouped = (
+        select(
+            per_product,
+            func.coalesce(Product.title, "(deleted product)").label("product"),
+        )
+        .outerjoin(Product, Product.id == per_product.c.product_id)
+        .subquery()
+    )
     return _windowed(
         grouped, ("product_id", "product"), order_by=(_net(grouped).desc(), grouped.c.product_id)
     )
