@@ -315,6 +315,7 @@ def _kpi(card: KpiCard) -> rx.Component:
                     weight="bold",
                     letter_spacing="-0.02em",
                     white_space="nowrap",
+                    class_name="kpi-value",
                 ),
                 rx.text(card.previous, size="1", color_scheme="gray", truncate=True),
                 spacing="0",

@@ -712,7 +712,13 @@ def _tabs() -> rx.Component:
 
 def _scrolls(control: rx.Component) -> rx.Component:
     """A row of choices that scrolls sideways on a phone instead of widening the page."""
-    return rx.box(control, max_width="calc(100vw - 32px)", overflow_x="auto", padding_bottom="2px")
+    return rx.box(
+        control,
+        width=["calc(100vw - 32px)", "auto"],
+        max_width="calc(100vw - 32px)",
+        overflow_x="auto",
+        padding_bottom="2px",
+    )
 
 
 def _range() -> rx.Component:
@@ -728,6 +734,7 @@ def _range() -> rx.Component:
                     radius="full",
                     aria_label="Date range",
                     id="report-period",
+                    width=["100%", "auto"],
                 )
             ),
             rx.cond(
@@ -786,6 +793,7 @@ def _controls() -> rx.Component:
                     size=rx.breakpoints(initial="1", sm="2"),
                     aria_label="Report",
                     id="report-view",
+                    width=["100%", "auto"],
                 )
             ),
             _range(),

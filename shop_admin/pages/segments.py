@@ -435,7 +435,7 @@ def _rule(rule: RuleRow) -> rx.Component:
     return rx.box(
         rx.flex(
             rx.select.root(
-                rx.select.trigger(aria_label="Rule", width="100%"),
+                rx.select.trigger(aria_label="Rule", width=["100%", "230px"]),
                 rx.select.content(*[rx.select.item(text, value=v) for v, text in RULE_CHOICES]),
                 value=rule.type,
                 on_change=lambda v: S.set_rule(rule.key, "type", v),

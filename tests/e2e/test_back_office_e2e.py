@@ -28,7 +28,7 @@ ADDRESS = {
     "name": "Dana Buyer",
     "line1": "3 Canal Street",
     "city": "Amsterdam",
-    "postal_code": "1011",
+    "postal_code": "1011 AB",
     "country": "NL",
 }
 
@@ -48,7 +48,8 @@ def _api(app_server: AppServer) -> httpx.Client:
 def sales(app_server: AppServer) -> dict:
     """Two products in a category and three paid orders (five units, two customers)."""
     run = uuid.uuid4().hex[:6]
-    with _api(app_server) as api:
+    api, guest = _api(app_server), httpx.Client(base_url=app_server.base_url, timeout=30)
+    try:
         category = api.post("/api/v1/admin/categories", json={"name": f"Lamps {run}"})
         assert category.status_code == 201, category.text
         products = {}
@@ -67,7 +68,6 @@ def sales(app_server: AppServer) -> dict:
             )
             assert made.status_code == 201, made.text
             products[sku] = title
-        guest = httpx.Client(base_url=app_server.base_url, timeout=30)
         buyers = [f"dana-{run}@example.com", f"eli-{run}@example.com"]
         lines = [
             (buyers[0], [(f"MOON-{run}", 2)]),
@@ -91,6 +91,8 @@ def sales(app_server: AppServer) -> dict:
             session_id = placed.json()["payment"]["session_id"]
             paid = guest.post(f"/api/v1/payments/test-gateway/{session_id}/pay")
             assert paid.status_code == 303, paid.text
+    finally:
+        api.close()
         guest.close()
     return {"run": run, "moon": f"Moonbeam Lamp {run}", "sun": f"Sunrise Clock {run}"}
 
@@ -131,15 +133,15 @@ def test_dashboard_report_export_and_segment(app_server: AppServer, browser, sal
     assert kpis.locator(".kpi-card").count() == 7  # the owner sees every KPI
     for chart in ("#chart-revenue", "#chart-top-products", "#chart-status", "#chart-tickets"):
         page.locator(f"{chart} {PLOT}").first.wait_for(timeout=TIMEOUT_MS)
-    assert page.locator("#chart-top-products").get_by_text(sales["moon"][:18], exact=False).count()
+    assert page.locator("#chart-top-products .bars .point").count() >= 2  # drawn bars
     # Other browser tests may have sold things too: at least our three orders count.
-    orders_text = kpis.locator("[data-kpi='orders']").inner_text()
-    assert int(orders_text.split("\n")[-2].replace(",", "")) >= 3, orders_text
+    orders = kpis.locator("[data-kpi='orders'] .kpi-value").inner_text()
+    assert int(orders.replace(",", "")) >= 3, orders
     _snap(page, "admin-dashboard")
 
     # Another period redraws the charts; the week buckets too.
-    page.locator("#dashboard-period").get_by_text("90 days").click()
-    page.locator("#dashboard-granularity").get_by_text("Week").click()
+    page.locator("#dashboard-period").get_by_role("radio", name="90 days").click()
+    page.locator("#dashboard-granularity").get_by_role("radio", name="Week").click()
     page.locator("#chart-revenue").get_by_text("per week").wait_for(timeout=TIMEOUT_MS)
     page.locator(f"#chart-revenue {PLOT}").first.wait_for(timeout=TIMEOUT_MS)
 
@@ -165,11 +167,11 @@ def test_dashboard_report_export_and_segment(app_server: AppServer, browser, sal
     content = Path(download.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(content)))
     header = rows[0]
-    assert header[:4] == ["Product ID", "Product", "Orders", "Gross sales"], header
+    assert header[:2] == ["Product ID", "Product"] and "Gross sales" in header, header
     by_title = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     moon, sun = by_title[sales["moon"]], by_title[sales["sun"]]
-    assert (moon["Orders"], moon["Units"], moon["Gross sales"]) == ("2", "3", "19200")
-    assert (sun["Orders"], sun["Units"], sun["Net sales"]) == ("2", "2", "5800")
+    assert (moon["Units"], moon["Gross sales"], moon["Net sales"]) == ("3", "19200", "19200")
+    assert (sun["Units"], sun["Gross sales"], sun["Net sales"]) == ("2", "5800", "5800")
     # The export is kept and listed, with its size and a download of its own.
     past = page.locator("#past-exports")
     past.get_by_text("Sales by product").first.wait_for(timeout=TIMEOUT_MS)
@@ -192,5 +194,14 @@ def test_dashboard_report_export_and_segment(app_server: AppServer, browser, sal
     page.locator("#segments-table").get_by_text(f"Lamp lovers {sales['run']}").wait_for(
         timeout=TIMEOUT_MS
     )
+    # The segment's members as CSV, through the same export job.
+    row = page.locator("#segments-table tr", has_text=f"Lamp lovers {sales['run']}")
+    row.get_by_role("button", name="Export CSV").click()
+    page.locator("#export-download").wait_for(timeout=60_000)
+    with page.expect_download(timeout=TIMEOUT_MS) as info:
+        page.locator("#export-download").click()
+    assert info.value.suggested_filename.startswith(f"segment-lamp-lovers-{sales['run']}")
+    lines = Path(info.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].split(",")[:3] == ["Id", "Name", "Email"], lines[0]
     _snap(page, "admin-segments", wait_for=None)
     context.close()
