@@ -31,6 +31,7 @@ from shop_core.analytics.periods import (
     Granularity,
     Period,
     bucket,
+    bucket_key,
     bucket_starts,
     check_granularity,
     tune_for_analytics,
@@ -302,7 +303,7 @@ def sales_series(
     dialect = _dialect(session)
     b = bucket(Order.paid_at, granularity, dialect).label("b")
     sales = dict(
-        (row[0], (int(row[1]), int(row[2])))
+        (bucket_key(row[0]), (int(row[1]), int(row[2])))
         for row in session.execute(
             select(b, func.coalesce(func.sum(Order.amount_paid), 0), func.count())
             .where(*_sales(period.start, period.end))
@@ -311,7 +312,7 @@ def sales_series(
     )
     rb = bucket(Refund.created_at, granularity, dialect).label("b")
     refunds = dict(
-        (row[0], int(row[1]))
+        (bucket_key(row[0]), int(row[1]))
         for row in session.execute(
             select(rb, func.coalesce(func.sum(Refund.amount), 0))
             .where(Refund.created_at >= period.start, Refund.created_at < period.end)
@@ -423,7 +424,7 @@ def tickets_series(
     dialect = _dialect(session)
     ob = bucket(Ticket.created_at, granularity, dialect).label("b")
     opened = dict(
-        (row[0], int(row[1]))
+        (bucket_key(row[0]), int(row[1]))
         for row in session.execute(
             select(ob, func.count())
             .where(Ticket.created_at >= period.start, Ticket.created_at < period.end)
@@ -432,7 +433,7 @@ def tickets_series(
     )
     rb = bucket(Ticket.resolved_at, granularity, dialect).label("b")
     resolved = dict(
-        (row[0], int(row[1]))
+        (bucket_key(row[0]), int(row[1]))
         for row in session.execute(
             select(rb, func.count())
             .where(Ticket.resolved_at >= period.start, Ticket.resolved_at < period.end)

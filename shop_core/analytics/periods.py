@@ -5,8 +5,8 @@ and cover the N most recent days including today; `Period.previous()` is the ran
 the same length right before it, for "change against the previous period".
 
 `bucket(column, granularity, dialect)` is the one place that knows how each database
-truncates a timestamp to its day, ISO week (Monday) or month: it returns a sortable
-'YYYY-MM-DD' text, the bucket's first day, on SQLite and PostgreSQL alike.
+truncates a timestamp to its day, ISO week (Monday) or month (the bucket's first day,
+sortable; `bucket_key` turns what the database returns into 'YYYY-MM-DD').
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
-from sqlalchemy import func, literal_column
+from sqlalchemy import Date, cast, func, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 
 from shop_core.db import utcnow
@@ -162,9 +162,9 @@ def _parse_day(value: date | str, field: str) -> date:
 
 
 def bucket(column: ColumnElement, granularity: str, dialect: str) -> ColumnElement[str]:
-    """SQL for the first day of `column`'s day/week/month bucket, as 'YYYY-MM-DD' text.
-
-    SQLite stores UTC timestamps as text; PostgreSQL as timestamptz, truncated in UTC.
+    """SQL for the first day of `column`'s day/week/month bucket: 'YYYY-MM-DD' text on
+    SQLite (which stores UTC timestamps as text), a DATE on PostgreSQL (timestamptz
+    truncated in UTC); both sort in time order, and `bucket_key` reads either back.
     Weeks start on Monday (ISO) on both.
     """
     check_granularity(granularity)
@@ -176,9 +176,19 @@ def bucket(column: ColumnElement, granularity: str, dialect: str) -> ColumnEleme
             return func.date(column, "weekday 0", "-6 days")
         return func.strftime("%Y-%m-01", column)
     if dialect == "postgresql":
+        # A date, not text: formatting every row (to_char) costs more than the grouping.
         utc = column.op("AT TIME ZONE")(literal_column("'UTC'"))
-        return func.to_char(func.date_trunc(granularity, utc), "YYYY-MM-DD")
+        return cast(func.date_trunc(granularity, utc), Date)
     raise NotImplementedError(f"no bucket expression for {dialect}")
+
+
+def bucket_key(value: date | str | None) -> str:
+    """A bucket value as read back ('YYYY-MM-DD' text or a date) as 'YYYY-MM-DD'."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)[:10]
 
 
 def bucket_start(day: date, granularity: str) -> date:

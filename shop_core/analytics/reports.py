@@ -21,7 +21,7 @@ Sales definitions (money in integer minor units; a sale is an order in
 RFM (customers are identified by the order email): over the customers who bought in
 the period, R = quintile of the last purchase date (most recent = 5), F = quintile of
 the number of orders, M = quintile of net spend (paid − refunded), with SQL `NTILE(5)`
-(ties broken by email, so equal values may straddle a boundary).
+(ties broken by the first order, so equal values may straddle a boundary).
 
 LTV estimate = average order value × purchase frequency × expected lifespan
             = (net spend / orders) × (orders / max(tenure in years, 1)) × 3 years,
@@ -45,6 +45,7 @@ from shop_core.analytics.dashboard import SALE_STATUSES, STATUS_LABELS, require_
 from shop_core.analytics.periods import (
     Period,
     bucket,
+    bucket_key,
     check_granularity,
     resolve_period,
     tune_for_analytics,
@@ -348,6 +349,8 @@ def _windowed(grouped, label_keys: tuple[str, ...], order_by: tuple) -> _Query:
 
     def row(r) -> dict[str, Any]:
         out = {k: r._mapping[k] for k in label_keys}
+        if "bucket" in out:
+            out["bucket"] = bucket_key(out["bucket"])
         out["orders"] = int(r.orders or 0)
         out.update(_sales_cells(r.gross, r.discounts, r.refunds, r.units, r.cost))
         return out
@@ -553,6 +556,8 @@ def _customer_rfm(session: Session, period: Period) -> _Query:
             func.sum(Order.amount_paid - Order.amount_refunded).label("monetary"),
             func.max(Order.paid_at).label("last_at"),
             func.min(Order.paid_at).label("first_at"),
+            # An integer tie-breaker: ordering by email text (a collation) is far slower.
+            func.min(Order.id).label("first_id"),
         )
         .where(*_sales(period))
         .group_by(Order.email)
@@ -561,9 +566,9 @@ def _customer_rfm(session: Session, period: Period) -> _Query:
     c = per_customer.c
     scored = select(
         per_customer,
-        func.ntile(5).over(order_by=(c.last_at, c.email)).label("r"),
-        func.ntile(5).over(order_by=(c.orders, c.email)).label("f"),
-        func.ntile(5).over(order_by=(c.monetary, c.email)).label("m"),
+        func.ntile(5).over(order_by=(c.last_at, c.first_id)).label("r"),
+        func.ntile(5).over(order_by=(c.orders, c.first_id)).label("f"),
+        func.ntile(5).over(order_by=(c.monetary, c.first_id)).label("m"),
         func.count().over().label("_rows"),
         func.sum(c.orders).over().label("_t_orders"),
         func.sum(c.monetary).over().label("_t_monetary"),
@@ -593,7 +598,7 @@ def _customer_rfm(session: Session, period: Period) -> _Query:
     def totals(x) -> dict[str, Any]:
         return {"orders": _num(x._t_orders), "monetary": _num(x._t_monetary)}
 
-    return _Query(stmt, row, totals, (scored.c.monetary.desc(), scored.c.email))
+    return _Query(stmt, row, totals, (scored.c.monetary.desc(), scored.c.first_id))
 
 
 def _orders(session: Session, period: Period) -> _Query:
