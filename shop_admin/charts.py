@@ -56,6 +56,7 @@ GRANULARITIES = ("day", "week", "month")
 _HOVER_DATE = {"day": "%a %d %b %Y", "week": "week of %d %b %Y", "month": "%B %Y"}
 _TICK_DATE = {"day": "%d %b", "week": "%d %b", "month": "%b %Y"}
 LABEL_CHARS = 20  # category labels are cut to this on the axis; the hover shows them whole
+RANK_SLOTS = 5  # a ranking is drawn at least this many bars tall
 
 # An empty template: the figure carries its own look, and the state stays small (the
 # default "plotly" template alone is ~6 kB of JSON per figure).
@@ -251,7 +252,14 @@ def ranking_figure(
     fig.update_layout(bargap=0.35, uniformtext={"minsize": 10, "mode": "hide"})
     axis = _money_axis(currency) if currency else _count_axis(values)
     fig.update_xaxes(showgrid=True, gridcolor=GRID, **axis)
-    fig.update_yaxes(showgrid=False, tickfont={"size": 12, "color": INK})
+    # At least RANK_SLOTS rows tall, so one or two bars are not drawn as slabs; the
+    # empty slots sit below the bars.
+    slots = max(len(labels), RANK_SLOTS)
+    fig.update_yaxes(
+        showgrid=False,
+        tickfont={"size": 12, "color": INK},
+        range=[len(labels) - slots - 0.5, len(labels) - 0.5],
+    )
     return fig
 
 
@@ -328,6 +336,16 @@ def tickets_figure(
         marker={"color": GREEN, "cornerradius": 3},
         hovertemplate="%{y:,} resolved<extra></extra>",
     )
+    if not any(opened) and not any(resolved):
+        fig.add_annotation(
+            text="No tickets in this period",
+            showarrow=False,
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+            font={"size": 13, "color": MUTED},
+        )
     _base(fig)
     fig.update_layout(hovermode="x unified", barmode="group", bargap=0.2, bargroupgap=0.05)
     fig.update_yaxes(**_count_axis([*opened, *resolved]))
@@ -379,7 +397,12 @@ def money_bars_figure(
     money_axis = fig.update_xaxes if horizontal else fig.update_yaxes
     money_axis(**_money_axis(currency), showgrid=True, gridcolor=GRID)
     if horizontal:
-        fig.update_yaxes(showgrid=False, tickfont={"size": 12, "color": INK})
+        slots = max(len(labels), RANK_SLOTS)
+        fig.update_yaxes(
+            showgrid=False,
+            tickfont={"size": 12, "color": INK},
+            range=[len(labels) - slots - 0.5, len(labels) - 0.5],
+        )
     if granularity:
         fig.update_xaxes(
             type="date",
