@@ -417,3 +417,15 @@ def resolve_download(session: Session, export_id: str, token: str) -> tuple[Path
     if not path.is_file():
         raise NotFound("The export file is gone.", code="export_file_missing")
     return path, export.file_name
+
+
+def file_for(session: Session, export_id: str, actor: UserView | None) -> tuple[Path, str]:
+    """The finished export's file for a signed-in actor allowed to see it (the API's
+    bearer-authenticated download; the UI uses the signed link instead)."""
+    view = get_export(session, export_id, actor)
+    if view.status != "done":
+        raise Conflict("The export is not finished yet.", code="not_ready")
+    path = export_file(export_id)
+    if not path.is_file():
+        raise NotFound("The export file is gone.", code="export_file_missing")
+    return path, view.file_name

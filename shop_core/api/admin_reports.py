@@ -11,13 +11,25 @@ from pydantic import BaseModel, Field
 from shop_core.accounts import service as accounts
 from shop_core.accounts.roles import Perm
 from shop_core.analytics import exports, reports
-from shop_core.api.deps import CurrentCaller, requires
+from shop_core.api.deps import Caller, CurrentCaller, optional_caller, requires
 from shop_core.db import read_session, unit_of_work
+from shop_core.errors import NotAuthenticated
 from shop_core.pagination import Page
 
 router = APIRouter(prefix="/admin", tags=["admin reports"])
 
 Reporter = Annotated[accounts.UserView, Depends(requires(Perm.REPORTS_VIEW))]
+
+
+def _exporter(caller: CurrentCaller) -> Caller:
+    """Reports (REPORTS_VIEW) or segments (CUSTOMERS_VIEW): the kind decides which."""
+    user = caller.user
+    if not (user.can(Perm.REPORTS_VIEW) or user.can(Perm.CUSTOMERS_VIEW)):
+        accounts.require(user, Perm.REPORTS_VIEW)  # raises the standard 403
+    return caller
+
+
+Exporter = Annotated[Caller, Depends(_exporter)]
 ExportId = Annotated[str, Path(max_length=64)]
 
 
@@ -107,7 +119,7 @@ def get_report(
 
 
 @router.post("/exports", status_code=202, response_model=ExportOut, summary="Start a CSV export")
-def start_export(body: ExportIn, caller: CurrentCaller) -> ExportOut:
+def start_export(body: ExportIn, caller: Exporter) -> ExportOut:
     with unit_of_work() as session:
         export_id = exports.start_export(session, body.kind, body.params, caller.user)
     with read_session() as session:
@@ -116,7 +128,7 @@ def start_export(body: ExportIn, caller: CurrentCaller) -> ExportOut:
 
 @router.get("/exports", response_model=Page[ExportOut], summary="Kept exports, newest first")
 def list_exports(
-    caller: CurrentCaller,
+    caller: Exporter,
     page: Annotated[int, Query(ge=1)] = 1,
     per_page: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> Page[ExportOut]:
@@ -131,7 +143,7 @@ def list_exports(
 
 
 @router.get("/exports/{export_id}", response_model=ExportOut, summary="One export")
-def get_export(export_id: ExportId, caller: CurrentCaller) -> ExportOut:
+def get_export(export_id: ExportId, caller: Exporter) -> ExportOut:
     with read_session() as session:
         return _export_out(exports.get_export(session, export_id, caller.user))
 
@@ -141,7 +153,7 @@ def get_export(export_id: ExportId, caller: CurrentCaller) -> ExportOut:
     response_model=ExportLink,
     summary="A short-lived signed download link for a finished export",
 )
-def export_link(export_id: ExportId, caller: CurrentCaller) -> ExportLink:
+def export_link(export_id: ExportId, caller: Exporter) -> ExportLink:
     with read_session() as session:
         return ExportLink(url=exports.download_url(session, export_id, caller.user))
 
@@ -150,11 +162,19 @@ def export_link(export_id: ExportId, caller: CurrentCaller) -> ExportLink:
     "/exports/{export_id}/download",
     response_class=FileResponse,
     responses={200: {"content": {"text/csv": {}}}},
-    summary="Download an export with its signed token (no bearer header needed)",
+    summary="Download an export: with its signed `token` (no bearer header needed), or "
+    "with a bearer token of a user allowed to see it",
 )
 def download_export(
-    export_id: ExportId, token: Annotated[str, Query(min_length=1, max_length=2000)]
+    export_id: ExportId,
+    caller: Annotated[Caller | None, Depends(optional_caller)],
+    token: Annotated[str | None, Query(min_length=1, max_length=2000)] = None,
 ) -> FileResponse:
     with read_session() as session:
-        path, name = exports.resolve_download(session, export_id, token)
+        if token is not None:
+            path, name = exports.resolve_download(session, export_id, token)
+        elif caller is None:
+            raise NotAuthenticated("Send a bearer access token or the link's download token.")
+        else:
+            path, name = exports.file_for(session, export_id, caller.user)
     return FileResponse(path, media_type="text/csv; charset=utf-8", filename=name)

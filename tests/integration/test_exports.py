@@ -110,7 +110,7 @@ def test_download_link_refuses_bad_expired_and_foreign_tokens(api, shop, owner):
     unknown = api.get("/api/v1/admin/exports/" + "0" * 32 + "/download", params={"token": good})
     assert unknown.status_code == 403  # the token is bound to another id
 
-    assert api.get(base).status_code == 422  # no token at all
+    assert api.get(base).status_code == 401  # neither a token nor a bearer header
     assert api.get(base, params={"token": good}).status_code == 200
 
 
@@ -172,6 +172,11 @@ def test_export_rest_flow(api, shop, owner_headers):
     assert refused.status_code == 403
     hidden = api.get(f"/api/v1/admin/exports/{export_id}", headers=support)
     assert hidden.status_code == 404
+    # With a bearer header instead of a signed token: the owner may, others may not.
+    direct = api.get(f"/api/v1/admin/exports/{export_id}/download", headers=owner_headers)
+    assert direct.status_code == 200 and direct.content == download.content
+    other = api.get(f"/api/v1/admin/exports/{export_id}/download", headers=support)
+    assert other.status_code == 404
 
 
 def test_large_export_reports_progress(shop, owner, monkeypatch):
