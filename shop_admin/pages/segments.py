@@ -19,10 +19,10 @@ from shop_admin.charts import currency_prefix
 from shop_admin.components.forms import Choice, label
 from shop_admin.components.layout import admin_page
 from shop_admin.components.tables import empty_state, pagination, scroll_table, table_card
+from shop_admin.export_tracker import ExportTracker, export_progress
 from shop_admin.formatting import fmt_money, fmt_time, money_text, parse_count, parse_money
 from shop_admin.guard import admin_event
 from shop_admin.pages.customers import currency, initials
-from shop_admin.pages.reports import ExportTracker, export_progress
 from shop_admin.paging import PagedListState
 from shop_core.accounts.roles import Perm
 from shop_core.accounts.service import UserView
