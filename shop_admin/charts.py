@@ -82,6 +82,19 @@ def _short(label: str) -> str:
     return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
 
 
+def _axis_labels(labels: Sequence[str]) -> list[str]:
+    """Shortened labels that stay distinct: Plotly merges equal categories into one row,
+    so a repeat gets invisible zero-width spaces ("JC-PST-0041-50…" twice)."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        short = _short(label)
+        count = seen.get(short, 0)
+        seen[short] = count + 1
+        out.append(short + "\u200b" * count)
+    return out
+
+
 def _x_values(buckets: Sequence[date | datetime | str]) -> list[str]:
     return [b.isoformat() if isinstance(b, date | datetime) else str(b) for b in buckets]
 
@@ -237,7 +250,7 @@ def ranking_figure(
     fig = go.Figure()
     fig.add_bar(
         x=x,
-        y=[_short(label) for label in labels],
+        y=_axis_labels(labels),
         orientation="h",
         name=name,
         marker={"color": color, "cornerradius": 6},
@@ -381,7 +394,7 @@ def money_bars_figure(
         values = list(values)[::-1] if horizontal else list(values)
         amounts = [major(v, currency) for v in values]
         hover = [fmt_money(v, currency) for v in values]
-        axis_labels = labels if granularity else [_short(label) for label in labels]
+        axis_labels = labels if granularity else _axis_labels(labels)
         common = {
             "name": name,
             "marker": {"color": color, "cornerradius": 4},
@@ -425,7 +438,7 @@ def count_bars_figure(
         return empty_figure()
     fig = go.Figure()
     fig.add_bar(
-        x=[_short(label) for label in labels],
+        x=_axis_labels(labels),
         y=list(values),
         name=name,
         marker={"color": list(colors) if colors else VIOLET, "cornerradius": 6},

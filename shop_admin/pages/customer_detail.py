@@ -254,8 +254,8 @@ def _stat(stat: Stat) -> rx.Component:
         rx.hstack(
             rx.center(
                 rx.icon(stat.icon, size=18),
-                width="38px",
-                height="38px",
+                width=["32px", "38px"],
+                height=["32px", "38px"],
                 border_radius="12px",
                 background="var(--" + stat.color + "-3)",
                 color="var(--" + stat.color + "-11)",
@@ -263,7 +263,7 @@ def _stat(stat: Stat) -> rx.Component:
             ),
             rx.vstack(
                 rx.text(stat.label, size="1", color_scheme="gray"),
-                rx.text(stat.value, size="4", weight="bold", white_space="nowrap"),
+                rx.text(stat.value, size="4", weight="bold", overflow_wrap="anywhere"),
                 spacing="0",
                 min_width="0",
             ),
@@ -313,7 +313,7 @@ def _header() -> rx.Component:
                         align="center",
                         wrap="wrap",
                     ),
-                    rx.link(S.email, href="mailto:" + S.email, size="2"),
+                    rx.link(S.email, href="mailto:" + S.email, size="2", word_break="break-all"),
                     rx.text(
                         "Joined ",
                         S.joined,
@@ -489,7 +489,7 @@ def _profile() -> rx.Component:
         _header(),
         rx.grid(
             rx.foreach(S.stats, _stat),
-            columns=rx.breakpoints(initial="2", sm="3", lg="6"),
+            columns=rx.breakpoints(initial="2", md="3"),
             spacing="3",
             width="100%",
             id="customer-stats",

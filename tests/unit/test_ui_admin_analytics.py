@@ -276,3 +276,24 @@ def test_marketer_builds_a_segment_with_a_live_preview(shop):
     assert succeeded(tab.send(SegmentsState, "save"))
     assert state.editor == "" and [(r.name, r.members) for r in state.rows] == [("Big spenders", 2)]
     assert state.rows[0].summary == "Spent over €40.00"
+
+
+def test_chart_builders_keep_money_exact_and_labels_distinct():
+    from shop_admin import charts
+
+    fig = charts.money_bars_figure(
+        ["JC-PST-000041-5070CM-OAKFRAME", "JC-PST-000041-5070CM-UNFRAMED"],
+        [("Net sales", [123456, 99], charts.VIOLET)],
+        currency="EUR",
+        horizontal=True,
+    )
+    bar = fig.data[0]
+    assert len(set(bar.y)) == 2  # cut to the same text, still two rows
+    assert list(bar.x) == [0.99, 1234.56] and list(bar.customdata) == ["€0.99", "€1,234.56"]
+    assert fig.layout.yaxis.range == (-3.5, 1.5)  # five slots, the bars on top
+
+    tickets = charts.tickets_figure(["2026-03-01", "2026-03-02"], [0, 2], [1, 0])
+    assert tickets.layout.yaxis.dtick == 1 and tickets.layout.yaxis.tickformat == ",d"
+    empty = charts.tickets_figure(["2026-03-01"], [0], [0])
+    assert empty.layout.annotations[0].text == "No tickets in this period"
+    assert charts.ranking_figure([], [], currency="EUR").layout.annotations[0].text
