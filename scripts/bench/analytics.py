@@ -243,6 +243,8 @@ def measure(runs: int) -> None:
         n_orders = s.execute(text("SELECT count(*) FROM orders")).scalar_one()
         n_items = s.execute(text("SELECT count(*) FROM order_items")).scalar_one()
     print(f"data: {n_orders} orders, {n_items} order items")
+    # The figures depend on what else the machine runs; say how busy it was.
+    print("load average (1/5/15 min) at start: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     p90 = Period.preset("90d")
     year = Period.preset("365d")
 
@@ -343,6 +345,7 @@ def main() -> None:
     with get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("VACUUM ANALYZE orders, order_items, refunds, tickets, users")
     measure(args.runs)
+    print("load average (1/5/15 min) after reports: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     if not args.skip_export:
         env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
         out = subprocess.run(
