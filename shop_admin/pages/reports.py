@@ -582,16 +582,19 @@ def _range() -> rx.Component:
 def _controls() -> rx.Component:
     return rx.flex(
         rx.vstack(
-            _scrolls(
-                rx.segmented_control.root(
-                    rx.foreach(S.views, lambda v: rx.segmented_control.item(v[1], value=v[0])),
-                    value=S.view,
-                    on_change=S.set_view,
-                    size=rx.breakpoints(initial="1", sm="2"),
-                    aria_label="Report",
-                    id="report-view",
-                    width=["100%", "auto"],
-                )
+            rx.cond(
+                S.views.length() > 1,  # one view (RFM) needs no switch
+                _scrolls(
+                    rx.segmented_control.root(
+                        rx.foreach(S.views, lambda v: rx.segmented_control.item(v[1], value=v[0])),
+                        value=S.view,
+                        on_change=S.set_view,
+                        size=rx.breakpoints(initial="1", sm="2"),
+                        aria_label="Report",
+                        id="report-view",
+                        width=["100%", "auto"],
+                    )
+                ),
             ),
             _range(),
             spacing="3",

@@ -28,11 +28,13 @@ from shop_core.accounts.roles import Perm
 from shop_core.accounts.service import UserView
 from shop_core.analytics import exports
 from shop_core.customers import segments
+from shop_core.customers import service as customers
 from shop_core.customers.segments import RULE_KINDS, SegmentView
 from shop_core.errors import DomainError
 
 KINDS = {k.type: k for k in RULE_KINDS}
 RULE_CHOICES = [(k.type, k.label) for k in RULE_KINDS]
+TAGS_LIST_ID = "segment-tag-options"
 PLACEHOLDERS = {"money": "100.00", "count": "3", "days": "90", "tag": "vip", "category": ""}
 
 
@@ -149,6 +151,7 @@ class SegmentsState(ExportTracker, PagedListState, rx.State):
     rows: list[SegmentRow] = []
     can_edit: bool = False
     category_choices: list[Choice] = []
+    tag_options: list[str] = []  # tags in use, suggested for "Has tag"
     # The editor ("" closed | "new" | "edit").
     editor: str = ""
     editing_id: int = 0
@@ -179,6 +182,8 @@ class SegmentsState(ExportTracker, PagedListState, rx.State):
         yield
         flat = await read(flat_categories)
         self.category_choices = [Choice(value=str(c.id), label=c.trail) for c in flat]
+        tags = await read(lambda s: customers.list_tags(s, limit=100))
+        self.tag_options = [t.tag for t in tags]
         try:
             await self._fetch()
         except DomainError as exc:
@@ -399,7 +404,10 @@ def _value_input(rule: RuleRow) -> rx.Component:
         "aria_label": "Rule value",
         "size": "2",
         "width": "100%",
-        "custom_attrs": {"aria-invalid": rx.cond(rule.error != "", "true", "false")},
+        "custom_attrs": {
+            "aria-invalid": rx.cond(rule.error != "", "true", "false"),
+            "list": rx.cond(rule.kind == "tag", TAGS_LIST_ID, ""),
+        },
     }
     return rx.cond(
         rule.kind == "category",
@@ -768,6 +776,7 @@ def segments_page() -> rx.Component:
         ),
         export_progress(S),
         _editor(),
+        rx.el.datalist(rx.foreach(S.tag_options, lambda t: rx.el.option(value=t)), id=TAGS_LIST_ID),
         spacing="4",
         width="100%",
     )
