@@ -584,20 +584,39 @@ def _controls() -> rx.Component:
         rx.vstack(
             rx.cond(
                 S.views.length() > 1,  # one view (RFM) needs no switch
-                _scrolls(
-                    rx.segmented_control.root(
-                        rx.foreach(S.views, lambda v: rx.segmented_control.item(v[1], value=v[0])),
-                        value=S.view,
-                        on_change=S.set_view,
-                        size=rx.breakpoints(initial="1", sm="2"),
-                        aria_label="Report",
-                        id="report-view",
-                        width=["100%", "auto"],
-                    )
+                rx.fragment(
+                    # Five choices do not fit a phone's width side by side: a select there.
+                    rx.box(
+                        rx.select.root(
+                            rx.select.trigger(aria_label="Report", width="100%"),
+                            rx.select.content(
+                                rx.foreach(S.views, lambda v: rx.select.item(v[1], value=v[0]))
+                            ),
+                            value=S.view,
+                            on_change=S.set_view,
+                            size="2",
+                        ),
+                        display=["block", "none"],
+                        width="100%",
+                    ),
+                    rx.box(
+                        rx.segmented_control.root(
+                            rx.foreach(
+                                S.views, lambda v: rx.segmented_control.item(v[1], value=v[0])
+                            ),
+                            value=S.view,
+                            on_change=S.set_view,
+                            size="2",
+                            aria_label="Report",
+                            id="report-view",
+                        ),
+                        display=["none", "block"],
+                    ),
                 ),
             ),
             _range(),
             spacing="3",
+            width=["100%", "auto"],
         ),
         rx.button(
             rx.icon("file-down", size=16),
