@@ -72,11 +72,19 @@ def invite(count: int, max_uses: int) -> None:
 @main.command()
 @click.option("--demo", is_flag=True, required=True, help="Load the demo data set.")
 @click.option("--products", default=200, show_default=True, type=click.IntRange(0, 500_000))
-def seed(demo: bool, products: int) -> None:
-    """Load demo staff, customers, invitation codes and a catalog of N products (idempotent)."""
+@click.option(
+    "--orders",
+    default=3000,
+    show_default=True,
+    type=click.IntRange(0, 2_000_000),
+    help="Orders of demo history over the last 12 months (with refunds and tickets).",
+)
+def seed(demo: bool, products: int, orders: int) -> None:
+    """Load demo staff, customers, invitation codes, a catalog of N products and months of
+    order history (idempotent)."""
     from shop_core.demo import seed_demo
 
-    for line in seed_demo(products=products):
+    for line in seed_demo(products=products, orders=orders):
         click.echo(line)
 
 

@@ -1,4 +1,5 @@
-"""Demo data: staff for every role, customers, invitation codes, a catalog; safe to run twice."""
+"""Demo data: staff for every role, customers, invitation codes, a catalog and months of
+order history (orders, refunds, tickets); safe to run twice."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from shop_core.accounts.roles import Role
 from shop_core.audit.service import Actor
 from shop_core.db import unit_of_work
 from shop_core.demo_catalog import seed_catalog
+from shop_core.demo_history import seed_history
 from shop_core.invitations.models import Invitation
 from shop_core.invitations.service import create_invitations
 from shop_core.security import hash_password
@@ -34,7 +36,7 @@ _CUSTOMERS = [
 ]
 
 
-def seed_demo(*, products: int = 200) -> Iterator[str]:
+def seed_demo(*, products: int = 200, orders: int = 3000) -> Iterator[str]:
     password_hash = hash_password(DEMO_PASSWORD)  # one argon2 hash for every demo account
     with unit_of_work() as session:
         existing = set(session.exec(select(User.email)).all())
@@ -52,3 +54,4 @@ def seed_demo(*, products: int = 200) -> Iterator[str]:
     yield f"{created} demo accounts created (password for all: {DEMO_PASSWORD})"
     yield f"owner: {DEMO_OWNER}"
     yield from seed_catalog(products)
+    yield from seed_history(orders=orders)

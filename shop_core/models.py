@@ -1,6 +1,7 @@
 """Every table, imported in one place so Alembic and tests see the whole schema."""
 
 from shop_core.accounts.models import AuthSession, PasswordResetToken, RefreshToken, User
+from shop_core.analytics.models import ReportExport
 from shop_core.audit.models import AuditEntry
 from shop_core.cart.models import Cart, CartItem
 from shop_core.catalog.models import (
@@ -15,6 +16,7 @@ from shop_core.catalog.models import (
     Variant,
     VariantOptionValue,
 )
+from shop_core.customers.models import CustomerTag, Segment
 from shop_core.email.models import EmailMessage
 from shop_core.inventory.models import InventoryItem, StockMovement
 from shop_core.invitations.models import Invitation, InvitationRedemption
@@ -33,6 +35,9 @@ from shop_core.payments.models import WebhookEvent
 from shop_core.support.models import SavedReply, Ticket, TicketAttachment, TicketMessage
 
 __all__ = [
+    "CustomerTag",
+    "Segment",
+    "ReportExport",
     "SavedReply",
     "Ticket",
     "TicketAttachment",

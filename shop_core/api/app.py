@@ -11,7 +11,9 @@ from shop_core.api import (
     admin_accounts,
     admin_catalog,
     admin_catalog_csv,
+    admin_customers,
     admin_orders,
+    admin_reports,
     auth,
     catalog,
     ops,
@@ -53,6 +55,8 @@ def create_api() -> FastAPI:
         shopping.router,
         payments.router,
         admin_orders.router,
+        admin_reports.router,
+        admin_customers.router,
         support.router,
         ops.router,
     ):

@@ -21,6 +21,18 @@ class Order(SQLModel, table=True):
     __table_args__ = (
         Index("ix_orders_status_created", "status", "created_at"),
         Index("ix_orders_status_expires", "status", "expires_at"),
+        # Sales analytics filter and bucket by the payment time; the index covers every
+        # column their aggregates read, for index-only scans (shop_core/analytics).
+        Index(
+            "ix_orders_paid_sales",
+            "paid_at",
+            "status",
+            "id",
+            "amount_paid",
+            "subtotal",
+            "discount_total",
+            "amount_refunded",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -51,6 +63,17 @@ class Order(SQLModel, table=True):
 
 class OrderItem(SQLModel, table=True):
     __tablename__ = "order_items"
+    # Covers the sales aggregates' join from orders to their lines (shop_core/analytics).
+    __table_args__ = (
+        Index(
+            "ix_order_items_order_cover",
+            "order_id",
+            "product_id",
+            "quantity",
+            "line_total",
+            "unit_cost",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="orders.id", index=True)
@@ -100,6 +123,7 @@ class Shipment(SQLModel, table=True):
 
 class Refund(SQLModel, table=True):
     __tablename__ = "refunds"
+    __table_args__ = (Index("ix_refunds_created_at", "created_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="orders.id", index=True)

@@ -17,6 +17,7 @@ class Ticket(SQLModel, table=True):
         Index("ix_tickets_assignee_status", "assignee_id", "status"),
         Index("ix_tickets_category_status", "category", "status"),
         Index("ix_tickets_priority_status", "priority", "status"),
+        Index("ix_tickets_resolved_at", "resolved_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,0 +1,1 @@
+"""Dashboard KPIs and series, reports and report exports (framework-free)."""

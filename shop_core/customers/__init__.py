@@ -1,0 +1,1 @@
+"""Customers for the back office: list, profile, tags and rule-based segments."""
