@@ -65,7 +65,7 @@ def sign_in_owner(browser, app_server: AppServer):
     page.get_by_label("Email").fill(app_server.owner_email)
     page.get_by_label("Password").fill(app_server.owner_password)
     page.get_by_role("main").get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_url(re.compile(r"/admin/categories/?$"), timeout=TIMEOUT_MS)
+    page.wait_for_url(re.compile(r"^[^?]*/admin/categories/?$"), timeout=TIMEOUT_MS)
     return context, page
 
 

@@ -104,7 +104,7 @@ def _sign_in(browser, app_server: AppServer):
     page.get_by_label("Email").fill(app_server.owner_email)
     page.get_by_label("Password").fill(app_server.owner_password)
     page.get_by_role("main").get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_url(re.compile(r"/admin/?$"), timeout=TIMEOUT_MS)
+    page.wait_for_url(re.compile(r"^[^?]*/admin/?$"), timeout=TIMEOUT_MS)
     return context, page
 
 

@@ -105,7 +105,7 @@ def _sign_in(page, base: str, who_email: str, password: str, next_path: str) -> 
     page.get_by_label("Email").fill(who_email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("main").get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_url(re.compile(re.escape(next_path) + "/?$"), timeout=TIMEOUT_MS)
+    page.wait_for_url(re.compile("^[^?]*" + re.escape(next_path) + "/?$"), timeout=TIMEOUT_MS)
 
 
 def _emails(app_server: AppServer) -> list[tuple[str, str, str]]:
