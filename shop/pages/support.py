@@ -38,7 +38,7 @@ from shop.components.support import (
     when,
 )
 from shop.state.services import read, write
-from shop.state.session import SessionState, client_ip, current_user
+from shop.state.session import SessionState, client_ip, current_user, query_page
 from shop_core import ratelimit
 from shop_core.accounts import service as accounts
 from shop_core.errors import DomainError, NotFound, RateLimited
@@ -97,10 +97,7 @@ class SupportListState(rx.State):
         if user is None:
             yield rx.redirect("/login?next=/account/support")
             return
-        try:
-            page = max(1, int(self.router.url.query_parameters.get("page", "1")))
-        except ValueError:
-            page = 1
+        page = query_page(self)
         viewer = support.Viewer(user=user)
         # Staff see the whole queue through the service: here, only their own tickets.
         mine = support.QueueFilters(q=user.email) if viewer.is_staff else None
