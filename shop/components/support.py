@@ -97,6 +97,29 @@ def ticket_badge(label: Var | str, color: Var | str, **props) -> rx.Component:
     return rx.badge(label, color_scheme=color, radius="full", variant="soft", **props)
 
 
+def live_indicator(live: Var, on_resume, resume_label: str, **props) -> rx.Component:
+    """A green "Live" dot while the page follows the ticket; a button to resume once it stopped.
+
+    `props` go to the "Live" row (e.g. an element id)."""
+    return rx.cond(
+        live,
+        rx.hstack(
+            rx.box(width="8px", height="8px", border_radius="50%", background="var(--green-9)"),
+            rx.text("Live", size="1", color_scheme="green"),
+            spacing="1",
+            align="center",
+            **props,
+        ),
+        rx.button(
+            resume_label,
+            size="1",
+            variant="ghost",
+            on_click=on_resume,
+            cursor="pointer",
+        ),
+    )
+
+
 def _file_chip(f: FileRow, on_download) -> rx.Component:
     return rx.button(
         rx.icon(f.icon, size=14),

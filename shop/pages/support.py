@@ -29,6 +29,7 @@ from shop.components.support import (
     LIVE_SECONDS,
     MessageRow,
     category_label,
+    live_indicator,
     message_rows,
     thread,
     ticket_badge,
@@ -868,25 +869,7 @@ def _thread_view() -> rx.Component:
                 size="2",
             ),
             rx.spacer(),
-            rx.cond(
-                S.live,
-                rx.hstack(
-                    rx.box(
-                        width="8px", height="8px", border_radius="50%", background="var(--green-9)"
-                    ),
-                    rx.text("Live", size="1", color_scheme="green"),
-                    spacing="1",
-                    align="center",
-                    id="live-indicator",
-                ),
-                rx.button(
-                    "Refresh live updates",
-                    size="1",
-                    variant="ghost",
-                    on_click=S.resume_live,
-                    cursor="pointer",
-                ),
-            ),
+            live_indicator(S.live, S.resume_live, "Refresh live updates", id="live-indicator"),
             width="100%",
             align="center",
         ),

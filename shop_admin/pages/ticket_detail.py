@@ -21,6 +21,7 @@ from shop.components.support import (
     TICKET_STATUS,
     MessageRow,
     category_label,
+    live_indicator,
     message_rows,
     thread,
     ticket_badge,
@@ -723,24 +724,7 @@ def _header() -> rx.Component:
                 size="2",
             ),
             rx.spacer(),
-            rx.cond(
-                S.live,
-                rx.hstack(
-                    rx.box(
-                        width="8px", height="8px", border_radius="50%", background="var(--green-9)"
-                    ),
-                    rx.text("Live", size="1", color_scheme="green"),
-                    spacing="1",
-                    align="center",
-                ),
-                rx.button(
-                    "Resume live updates",
-                    size="1",
-                    variant="ghost",
-                    on_click=S.resume_live,
-                    cursor="pointer",
-                ),
-            ),
+            live_indicator(S.live, S.resume_live, "Resume live updates"),
             width="100%",
             align="center",
         ),
