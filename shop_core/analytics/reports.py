@@ -325,12 +325,7 @@ def _sales_by_period(session: Session, period: Period, granularity: str) -> _Que
     grouped = (
         select(
             both.c.bucket,
-            func.sum(both.c.orders).label("orders"),
-            func.sum(both.c.gross).label("gross"),
-            func.sum(both.c.discounts).label("discounts"),
-            func.sum(both.c.refunds).label("refunds"),
-            func.sum(both.c.units).label("units"),
-            func.sum(both.c.cost).label("cost"),
+            *_sales_sums(both),
         )
         .group_by(both.c.bucket)
         .subquery()
@@ -338,13 +333,20 @@ def _sales_by_period(session: Session, period: Period, granularity: str) -> _Que
     return _windowed(grouped, ("bucket", "orders"), order_by=(grouped.c.bucket,))
 
 
+_SALES_KEYS = ("orders", "gross", "discounts", "refunds", "units", "cost")
+
+
+def _sales_sums(sub) -> list:
+    """SUM() of each sales column of a subquery, under the same names."""
+    return [func.sum(sub.c[k]).label(k) for k in _SALES_KEYS]
+
+
 def _windowed(grouped, label_keys: tuple[str, ...], order_by: tuple) -> _Query:
     """Add the row count and sales totals windows to a grouped sales subquery."""
-    money = ("orders", "gross", "discounts", "refunds", "units", "cost")
     stmt = select(
         grouped,
         func.count().over().label("_rows"),
-        *[func.sum(grouped.c[k]).over().label(f"_t_{k}") for k in money],
+        *[func.sum(grouped.c[k]).over().label(f"_t_{k}") for k in _SALES_KEYS],
     )
 
     def row(r) -> dict[str, Any]:
@@ -411,12 +413,7 @@ def _sales_by_category(session: Session, period: Period) -> _Query:
         select(
             Category.id.label("category_id"),
             Category.name.label("category"),
-            func.sum(per_product.c.orders).label("orders"),
-            func.sum(per_product.c.gross).label("gross"),
-            func.sum(per_product.c.discounts).label("discounts"),
-            func.sum(per_product.c.refunds).label("refunds"),
-            func.sum(per_product.c.units).label("units"),
-            func.sum(per_product.c.cost).label("cost"),
+            *_sales_sums(per_product),
         )
         .join(ProductCategory, ProductCategory.product_id == per_product.c.product_id)
         .join(Category, Category.id == ProductCategory.category_id)
