@@ -428,23 +428,36 @@ def _sales_by_category(session: Session, period: Period) -> _Query:
     return q
 
 
+def _stock_select(*columns) -> Select:
+    """Inventory items with their variant's SKU and options and the product title."""
+    return (
+        select(
+            Variant.sku.label("sku"),
+            Product.title.label("product"),
+            Variant.option_values.label("options"),
+            *columns,
+        )
+        .join(Variant, Variant.id == InventoryItem.variant_id)
+        .join(Product, Product.id == Variant.product_id)
+    )
+
+
+def _stock_cells(r) -> dict[str, Any]:
+    return {"sku": r.sku, "product": r.product, "variant": _variant_title(r.options)}
+
+
 def _inventory_valuation(session: Session) -> _Query:
     cost = func.coalesce(Variant.cost_price, 0)
     at_cost = (InventoryItem.on_hand * cost).label("value_at_cost")
     at_price = (InventoryItem.on_hand * Variant.price).label("value_at_price")
     inner = (
-        select(
-            Variant.sku.label("sku"),
-            Product.title.label("product"),
-            Variant.option_values.label("options"),
+        _stock_select(
             InventoryItem.on_hand.label("on_hand"),
             Variant.cost_price.label("unit_cost"),
             Variant.price.label("unit_price"),
             at_cost,
             at_price,
         )
-        .join(Variant, Variant.id == InventoryItem.variant_id)
-        .join(Product, Product.id == Variant.product_id)
         .where(Product.status != "archived")
         .subquery()
     )
@@ -458,9 +471,7 @@ def _inventory_valuation(session: Session) -> _Query:
 
     def row(r) -> dict[str, Any]:
         return {
-            "sku": r.sku,
-            "product": r.product,
-            "variant": _variant_title(r.options),
+            **_stock_cells(r),
             "on_hand": int(r.on_hand),
             "unit_cost": r.unit_cost,
             "unit_price": int(r.unit_price),
@@ -487,17 +498,12 @@ def _variant_title(options: Any) -> str:
 def _low_stock(session: Session) -> _Query:
     available = (InventoryItem.on_hand - InventoryItem.reserved).label("available")
     inner = (
-        select(
-            Variant.sku.label("sku"),
-            Product.title.label("product"),
-            Variant.option_values.label("options"),
+        _stock_select(
             available,
             InventoryItem.low_stock_threshold.label("threshold"),
             InventoryItem.on_hand.label("on_hand"),
             InventoryItem.reserved.label("reserved"),
         )
-        .join(Variant, Variant.id == InventoryItem.variant_id)
-        .join(Product, Product.id == Variant.product_id)
         .where(
             Product.status == "active",
             InventoryItem.on_hand - InventoryItem.reserved <= InventoryItem.low_stock_threshold,
@@ -508,9 +514,7 @@ def _low_stock(session: Session) -> _Query:
 
     def row(r) -> dict[str, Any]:
         return {
-            "sku": r.sku,
-            "product": r.product,
-            "variant": _variant_title(r.options),
+            **_stock_cells(r),
             "available": int(r.available),
             "threshold": int(r.threshold),
             "on_hand": int(r.on_hand),
