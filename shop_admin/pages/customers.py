@@ -18,7 +18,6 @@ from shop_core.accounts.roles import Perm
 from shop_core.accounts.service import UserView
 from shop_core.customers import service as customers
 from shop_core.customers.service import CustomerRow
-from shop_core.errors import DomainError
 from shop_core.settings import get_settings
 
 ORDER_FILTERS = [("all", "Any orders"), ("yes", "Has ordered"), ("no", "Never ordered")]
@@ -113,13 +112,6 @@ class CustomersState(PagedListState, rx.State):
             )
         )
         self.rows = [to_row(c, cur) for c in items]
-
-    async def _refetch(self):
-        try:
-            await self._fetch()
-        except DomainError as exc:
-            return rx.toast.error(exc.message)
-        return None
 
     @rx.event
     @admin_event(Perm.CUSTOMERS_VIEW)

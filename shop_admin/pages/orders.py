@@ -16,7 +16,6 @@ from shop_admin.guard import admin_event
 from shop_admin.paging import PagedListState
 from shop_core.accounts.roles import Perm
 from shop_core.accounts.service import UserView
-from shop_core.errors import DomainError
 from shop_core.orders import service as orders
 from shop_core.orders.views import OrderSummary
 
@@ -124,13 +123,6 @@ class OrdersState(PagedListState, rx.State):
             )
         )
         self.rows = [to_row(o) for o in items]
-
-    async def _refetch(self):
-        try:
-            await self._fetch()
-        except DomainError as exc:
-            return rx.toast.error(exc.message)
-        return None
 
     @rx.event
     @admin_event(Perm.ORDERS_VIEW)

@@ -26,7 +26,6 @@ from shop_admin.paging import PagedListState
 from shop_core.accounts import service as accounts
 from shop_core.accounts.roles import ROLE_PERMISSIONS, Perm
 from shop_core.accounts.service import UserView
-from shop_core.errors import DomainError
 from shop_core.support import service as support
 
 CATEGORY_FILTERS = [("all", "All categories")] + list(support.CATEGORIES.items())
@@ -152,13 +151,6 @@ class TicketsState(PagedListState, rx.State):
             StatusChip(value, label, counts.get(value, 0))
             for value, (label, _) in TICKET_STATUS.items()
         ]
-
-    async def _refetch(self):
-        try:
-            await self._fetch()
-        except DomainError as exc:
-            return rx.toast.error(exc.message)
-        return None
 
     @rx.event
     @admin_event(Perm.SUPPORT_HANDLE)
