@@ -129,6 +129,21 @@ def filter_select(
     )
 
 
+def clear_filters_button(filtered: Var, on_click) -> rx.Component:
+    """A ghost "Clear filters" button, shown only while a filter is set."""
+    return rx.cond(
+        filtered,
+        rx.button(
+            rx.icon("x", size=14),
+            "Clear filters",
+            variant="ghost",
+            size="2",
+            on_click=on_click,
+            cursor="pointer",
+        ),
+    )
+
+
 def toolbar(*children: rx.Component) -> rx.Component:
     """The row above a table: title, search, filters; wraps on phones."""
     return rx.flex(

@@ -10,7 +10,7 @@ import reflex as rx
 
 from shop_admin.components.forms import label
 from shop_admin.components.layout import admin_page
-from shop_admin.components.tables import filter_select, paged_table
+from shop_admin.components.tables import clear_filters_button, filter_select, paged_table
 from shop_admin.formatting import fmt_money, fmt_time
 from shop_admin.guard import admin_event
 from shop_admin.paging import PagedListState
@@ -264,17 +264,7 @@ def _filters() -> rx.Component:
                 gap="8px",
                 cursor="pointer",
             ),
-            rx.cond(
-                S.filtered,
-                rx.button(
-                    rx.icon("x", size=14),
-                    "Clear filters",
-                    variant="ghost",
-                    size="2",
-                    on_click=S.clear_filters,
-                    cursor="pointer",
-                ),
-            ),
+            clear_filters_button(S.filtered, S.clear_filters),
             gap="12px",
             wrap="wrap",
             align="center",
