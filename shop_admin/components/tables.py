@@ -144,6 +144,18 @@ def clear_filters_button(filtered: Var, on_click) -> rx.Component:
     )
 
 
+def switch_filter(text: str, checked: Var, on_change, *, id: str) -> rx.Component:
+    """An on/off filter: a switch inside its clickable label."""
+    return rx.el.label(
+        rx.switch(checked=checked, on_change=on_change, id=id),
+        rx.text(text, size="2"),
+        display="flex",
+        align_items="center",
+        gap="8px",
+        cursor="pointer",
+    )
+
+
 def toolbar(*children: rx.Component) -> rx.Component:
     """The row above a table: title, search, filters; wraps on phones."""
     return rx.flex(

@@ -10,7 +10,12 @@ import reflex as rx
 
 from shop_admin.components.forms import label
 from shop_admin.components.layout import admin_page
-from shop_admin.components.tables import clear_filters_button, filter_select, paged_table
+from shop_admin.components.tables import (
+    clear_filters_button,
+    filter_select,
+    paged_table,
+    switch_filter,
+)
 from shop_admin.formatting import fmt_money, fmt_time
 from shop_admin.guard import admin_event
 from shop_admin.paging import PagedListState
@@ -254,15 +259,8 @@ def _filters() -> rx.Component:
                 label="Filter by status",
                 width="190px",
             ),
-            rx.el.label(
-                rx.switch(
-                    checked=S.attention_only, on_change=S.set_attention, id="orders-attention"
-                ),
-                rx.text("Needs attention only", size="2"),
-                display="flex",
-                align_items="center",
-                gap="8px",
-                cursor="pointer",
+            switch_filter(
+                "Needs attention only", S.attention_only, S.set_attention, id="orders-attention"
             ),
             clear_filters_button(S.filtered, S.clear_filters),
             gap="12px",

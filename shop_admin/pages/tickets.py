@@ -19,7 +19,12 @@ from shop.components.support import (
 )
 from shop.state.services import read
 from shop_admin.components.layout import admin_page
-from shop_admin.components.tables import clear_filters_button, filter_select, paged_table
+from shop_admin.components.tables import (
+    clear_filters_button,
+    filter_select,
+    paged_table,
+    switch_filter,
+)
 from shop_admin.formatting import fmt_time
 from shop_admin.guard import admin_event, authorize
 from shop_admin.paging import PagedListState
@@ -293,14 +298,7 @@ def _filters() -> rx.Component:
                 on_change=S.set_assignee_filter,
                 size="2",
             ),
-            rx.el.label(
-                rx.switch(checked=S.overdue_only, on_change=S.set_overdue, id="tickets-overdue"),
-                rx.text("Overdue only", size="2"),
-                display="flex",
-                align_items="center",
-                gap="8px",
-                cursor="pointer",
-            ),
+            switch_filter("Overdue only", S.overdue_only, S.set_overdue, id="tickets-overdue"),
             clear_filters_button(S.filtered, S.clear_filters),
             gap="10px",
             wrap="wrap",
