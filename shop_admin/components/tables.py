@@ -156,6 +156,22 @@ def switch_filter(text: str, checked: Var, on_change, *, id: str) -> rx.Componen
     )
 
 
+def job_progress_bar(percent: Var, *, done: Var, failed: Var, label: str, id: str) -> rx.Component:
+    """A background job's progress: violet while it runs, green when done, gone on failure."""
+    return rx.cond(
+        ~failed,
+        rx.progress(
+            value=percent,
+            max=100,
+            size="3",
+            width="100%",
+            color_scheme=rx.cond(done, "green", "violet"),
+            aria_label=label,
+            id=id,
+        ),
+    )
+
+
 def toolbar(*children: rx.Component) -> rx.Component:
     """The row above a table: title, search, filters; wraps on phones."""
     return rx.flex(
