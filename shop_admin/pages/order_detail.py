@@ -18,7 +18,7 @@ import reflex as rx
 from shop.components.media import media_src
 from shop.state.services import read, write
 from shop_admin.components.forms import error_summary, input_field, textarea_field
-from shop_admin.components.layout import admin_page
+from shop_admin.components.layout import admin_page, loading_missing_or
 from shop_admin.components.tables import table_card
 from shop_admin.errors import explain
 from shop_admin.formatting import fmt_money, fmt_time, money_text, parse_count, parse_money
@@ -1217,22 +1217,11 @@ def _detail() -> rx.Component:
     on_load=OrderDetailState.load,
 )
 def order_detail_page() -> rx.Component:
-    return rx.cond(
+    return loading_missing_or(
         S.loading,
-        rx.center(rx.spinner(size="3"), padding_y="64px", width="100%"),
-        rx.cond(
-            S.missing,
-            rx.center(
-                rx.vstack(
-                    rx.icon("receipt", size=32, color="var(--gray-9)"),
-                    rx.heading("No order ", S.number, size="5"),
-                    rx.link("Back to orders", href="/admin/orders"),
-                    align="center",
-                    spacing="2",
-                ),
-                padding_y="64px",
-                width="100%",
-            ),
-            _detail(),
-        ),
+        S.missing,
+        _detail(),
+        icon="receipt",
+        title=("No order ", S.number),
+        back=("Back to orders", "/admin/orders"),
     )

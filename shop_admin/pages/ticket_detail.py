@@ -33,7 +33,7 @@ from shop.pages.support import store_uploads
 from shop.state.services import read, write
 from shop.state.session import SessionState
 from shop_admin.components.forms import label
-from shop_admin.components.layout import admin_page
+from shop_admin.components.layout import admin_page, loading_missing_or
 from shop_admin.components.tables import table_card
 from shop_admin.formatting import fmt_money, fmt_time
 from shop_admin.guard import admin_event
@@ -795,24 +795,13 @@ def _detail() -> rx.Component:
 )
 def ticket_detail_page() -> rx.Component:
     return rx.box(
-        rx.cond(
+        loading_missing_or(
             S.loading,
-            rx.center(rx.spinner(size="3"), padding_y="64px", width="100%"),
-            rx.cond(
-                S.missing,
-                rx.center(
-                    rx.vstack(
-                        rx.icon("inbox", size=32, color="var(--gray-9)"),
-                        rx.heading("No ticket ", S.number, size="5"),
-                        rx.link("Back to the queue", href="/admin/tickets"),
-                        align="center",
-                        spacing="2",
-                    ),
-                    padding_y="64px",
-                    width="100%",
-                ),
-                _detail(),
-            ),
+            S.missing,
+            _detail(),
+            icon="inbox",
+            title=("No ticket ", S.number),
+            back=("Back to the queue", "/admin/tickets"),
         ),
         on_unmount=S.stop_live,
         width="100%",
