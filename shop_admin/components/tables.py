@@ -18,6 +18,20 @@ def table_card(*children: rx.Component, **props) -> rx.Component:
     )
 
 
+def titled_card(title: str, icon: str, *children, **props) -> rx.Component:
+    """A table card headed by an icon and an h2 title."""
+    return table_card(
+        rx.hstack(
+            rx.icon(icon, size=18, color="var(--accent-11)"),
+            rx.heading(title, size="4", as_="h2"),
+            spacing="2",
+            align="center",
+        ),
+        *children,
+        **props,
+    )
+
+
 def scroll_table(header: list[str], body: rx.Component, **props) -> rx.Component:
     """A table that scrolls sideways on phones instead of squashing its columns."""
     return rx.box(

@@ -19,7 +19,7 @@ from shop.components.media import media_src
 from shop.state.services import read, write
 from shop_admin.components.forms import error_summary, input_field, textarea_field
 from shop_admin.components.layout import admin_page, loading_missing_or
-from shop_admin.components.tables import table_card
+from shop_admin.components.tables import titled_card
 from shop_admin.errors import explain
 from shop_admin.formatting import fmt_money, fmt_time, money_text, parse_count, parse_money
 from shop_admin.guard import admin_event
@@ -527,19 +527,6 @@ S = OrderDetailState
 # --- components --------------------------------------------------------------------------------
 
 
-def _card(title: str, icon: str, *children, **props) -> rx.Component:
-    return table_card(
-        rx.hstack(
-            rx.icon(icon, size=18, color="var(--accent-11)"),
-            rx.heading(title, size="4", as_="h2"),
-            spacing="2",
-            align="center",
-        ),
-        *children,
-        **props,
-    )
-
-
 def _item(line: LineRow) -> rx.Component:
     return rx.hstack(
         rx.cond(
@@ -730,7 +717,7 @@ def _header() -> rx.Component:
 
 
 def _payments() -> rx.Component:
-    return _card(
+    return titled_card(
         "Payment & refunds",
         "credit-card",
         rx.grid(
@@ -784,7 +771,7 @@ def _payments() -> rx.Component:
 
 
 def _shipping() -> rx.Component:
-    return _card(
+    return titled_card(
         "Shipping",
         "truck",
         rx.grid(
@@ -887,7 +874,7 @@ def _event(e: EventRow) -> rx.Component:
 
 
 def _timeline() -> rx.Component:
-    return _card(
+    return titled_card(
         "Timeline",
         "history",
         rx.vstack(
@@ -1180,7 +1167,7 @@ def _detail() -> rx.Component:
         _header(),
         rx.grid(
             rx.vstack(
-                _card(
+                titled_card(
                     "Items",
                     "shopping-bag",
                     rx.vstack(

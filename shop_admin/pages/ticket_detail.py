@@ -34,7 +34,7 @@ from shop.state.services import read, write
 from shop.state.session import SessionState
 from shop_admin.components.forms import label
 from shop_admin.components.layout import admin_page, loading_missing_or
-from shop_admin.components.tables import table_card
+from shop_admin.components.tables import table_card, titled_card
 from shop_admin.formatting import fmt_money, fmt_time
 from shop_admin.guard import admin_event
 from shop_admin.pages.orders import order_status_badge, status_label
@@ -413,19 +413,6 @@ S = TicketDetailState
 # --- components ----------------------------------------------------------------------------
 
 
-def _card(title: str, icon: str, *children, **props) -> rx.Component:
-    return table_card(
-        rx.hstack(
-            rx.icon(icon, size=18, color="var(--accent-11)"),
-            rx.heading(title, size="4", as_="h2"),
-            spacing="2",
-            align="center",
-        ),
-        *children,
-        **props,
-    )
-
-
 def _choice_select(choices, *, value, on_change, field_id: str, text: str) -> rx.Component:
     return rx.vstack(
         label(text, field_id),
@@ -442,7 +429,7 @@ def _choice_select(choices, *, value, on_change, field_id: str, text: str) -> rx
 
 
 def _controls() -> rx.Component:
-    return _card(
+    return titled_card(
         "Ticket",
         "sliders-horizontal",
         _choice_select(
@@ -489,7 +476,7 @@ def _controls() -> rx.Component:
 def _order_card() -> rx.Component:
     return rx.cond(
         S.order_number != "",
-        _card(
+        titled_card(
             "Linked order",
             "receipt",
             rx.cond(
@@ -542,7 +529,7 @@ def _other(t: OtherTicket) -> rx.Component:
 
 
 def _customer_card() -> rx.Component:
-    return _card(
+    return titled_card(
         "Customer",
         "user-round",
         rx.vstack(
