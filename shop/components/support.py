@@ -233,6 +233,16 @@ def thread(messages: Var, *, mine_role: str, on_download, **props) -> rx.Compone
     )
 
 
+def upload_or_plain(upload_id: str, button, *, with_files, plain) -> rx.Component:
+    """`button(on_click)` that uploads the files picked in `upload_id` through `with_files`
+    when there are any, else calls `plain`."""
+    return rx.cond(
+        rx.selected_files(upload_id).length() > 0,
+        button(with_files(rx.upload_files(upload_id=upload_id))),
+        button(plain),
+    )
+
+
 def upload_zone(upload_id: str, *, label: str = "Attach images or PDFs") -> rx.Component:
     """A small drop zone (images and PDFs; the service checks the content, max 5 MB each)."""
     return rx.vstack(

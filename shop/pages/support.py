@@ -35,6 +35,7 @@ from shop.components.support import (
     ticket_badge,
     ticket_status_color,
     ticket_status_label,
+    upload_or_plain,
     upload_zone,
     when,
 )
@@ -454,9 +455,9 @@ def _new_ticket_form() -> rx.Component:
             width="100%",
         ),
     )
-    send = rx.cond(
-        rx.selected_files(NEW_UPLOAD_ID).length() > 0,
-        rx.button(
+    send = upload_or_plain(
+        NEW_UPLOAD_ID,
+        lambda on_click: rx.button(
             rx.icon("send", size=18),
             "Open ticket",
             size="3",
@@ -464,18 +465,10 @@ def _new_ticket_form() -> rx.Component:
             loading=S.busy,
             cursor="pointer",
             id="ticket-submit",
-            on_click=S.submit_with_files(rx.upload_files(upload_id=NEW_UPLOAD_ID)),
+            on_click=on_click,
         ),
-        rx.button(
-            rx.icon("send", size=18),
-            "Open ticket",
-            size="3",
-            width="100%",
-            loading=S.busy,
-            cursor="pointer",
-            id="ticket-submit",
-            on_click=S.submit,
-        ),
+        with_files=S.submit_with_files,
+        plain=S.submit,
     )
     return rx.vstack(
         guest_fields,
@@ -813,24 +806,18 @@ class TicketState(rx.State):
 
 def _reply_box() -> rx.Component:
     S = TicketState
-    send_button = rx.cond(
-        rx.selected_files(REPLY_UPLOAD_ID).length() > 0,
-        rx.button(
+    send_button = upload_or_plain(
+        REPLY_UPLOAD_ID,
+        lambda on_click: rx.button(
             rx.icon("send", size=16),
             "Send",
             loading=S.sending,
             id="reply-send",
             cursor="pointer",
-            on_click=S.send_with_files(rx.upload_files(upload_id=REPLY_UPLOAD_ID)),
+            on_click=on_click,
         ),
-        rx.button(
-            rx.icon("send", size=16),
-            "Send",
-            loading=S.sending,
-            id="reply-send",
-            cursor="pointer",
-            on_click=S.send,
-        ),
+        with_files=S.send_with_files,
+        plain=S.send,
     )
     return card(
         rx.vstack(

@@ -27,6 +27,7 @@ from shop.components.support import (
     ticket_badge,
     ticket_status_color,
     ticket_status_label,
+    upload_or_plain,
     upload_zone,
 )
 from shop.pages.support import store_uploads
@@ -683,10 +684,8 @@ def _composer() -> rx.Component:
                     rx.text("The customer gets an email too.", size="1", color_scheme="gray"),
                 ),
                 rx.spacer(),
-                rx.cond(
-                    rx.selected_files(STAFF_UPLOAD_ID).length() > 0,
-                    _send_button(S.send_with_files(rx.upload_files(upload_id=STAFF_UPLOAD_ID))),
-                    _send_button(S.send),
+                upload_or_plain(
+                    STAFF_UPLOAD_ID, _send_button, with_files=S.send_with_files, plain=S.send
                 ),
                 width="100%",
                 align="center",
