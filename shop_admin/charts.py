@@ -152,6 +152,16 @@ def _money_axis(currency: str) -> dict:
     return {"tickprefix": currency_prefix(currency), "tickformat": "~s", "rangemode": "tozero"}
 
 
+def _date_axis(fig: go.Figure, granularity: str) -> None:
+    """A time x axis with tick and hover formats for the bucket size."""
+    fig.update_xaxes(
+        type="date",
+        tickformat=_TICK_DATE.get(granularity, "%d %b"),
+        hoverformat=_HOVER_DATE.get(granularity, "%d %b %Y"),
+        nticks=8,
+    )
+
+
 def empty_figure(message: str = "No data for this period yet") -> go.Figure:
     """A figure with a centred note instead of axes (the UI mostly hides empty charts)."""
     fig = go.Figure()
@@ -215,12 +225,7 @@ def revenue_orders_figure(
             **_count_axis(orders),
         },
     )
-    fig.update_xaxes(
-        type="date",
-        tickformat=_TICK_DATE.get(granularity, "%d %b"),
-        hoverformat=_HOVER_DATE.get(granularity, "%d %b %Y"),
-        nticks=8,
-    )
+    _date_axis(fig, granularity)
     return fig
 
 
@@ -362,12 +367,7 @@ def tickets_figure(
     _base(fig)
     fig.update_layout(hovermode="x unified", barmode="group", bargap=0.2, bargroupgap=0.05)
     fig.update_yaxes(**_count_axis([*opened, *resolved]))
-    fig.update_xaxes(
-        type="date",
-        tickformat=_TICK_DATE.get(granularity, "%d %b"),
-        hoverformat=_HOVER_DATE.get(granularity, "%d %b %Y"),
-        nticks=8,
-    )
+    _date_axis(fig, granularity)
     return fig
 
 
@@ -417,12 +417,7 @@ def money_bars_figure(
             range=[len(labels) - slots - 0.5, len(labels) - 0.5],
         )
     if granularity:
-        fig.update_xaxes(
-            type="date",
-            tickformat=_TICK_DATE.get(granularity, "%d %b"),
-            hoverformat=_HOVER_DATE.get(granularity, "%d %b %Y"),
-            nticks=8,
-        )
+        _date_axis(fig, granularity)
     return fig
 
 

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import reflex as rx
 
 from shop.state.services import read, write
-from shop_admin.components.tables import status_badge
+from shop_admin.components.tables import job_progress_bar, status_badge
 from shop_admin.guard import admin_event
 from shop_core.accounts.roles import Perm
 from shop_core.accounts.service import UserView
@@ -170,17 +170,12 @@ def export_progress(state) -> rx.Component:
                     justify="between",
                     width="100%",
                 ),
-                rx.cond(
-                    ~failed,
-                    rx.progress(
-                        value=state.export_percent,
-                        max=100,
-                        size="3",
-                        width="100%",
-                        color_scheme=rx.cond(done, "green", "violet"),
-                        aria_label="Export progress",
-                        id="export-progress",
-                    ),
+                job_progress_bar(
+                    state.export_percent,
+                    done=done,
+                    failed=failed,
+                    label="Export progress",
+                    id="export-progress",
                 ),
                 rx.flex(
                     rx.text(

@@ -17,6 +17,7 @@ from shop.state.services import read
 from shop_admin.guard import admin_event
 from shop_core.accounts.roles import Perm
 from shop_core.accounts.service import UserView
+from shop_core.errors import DomainError
 from shop_core.pagination import Page
 
 T = TypeVar("T")
@@ -33,6 +34,14 @@ class PagedListState(rx.State, mixin=True):
 
     async def _fetch(self) -> None:
         raise NotImplementedError
+
+    async def _refetch(self):
+        """`_fetch`, with a service error shown as a toast (returned) instead of raised."""
+        try:
+            await self._fetch()
+        except DomainError as exc:
+            return rx.toast.error(exc.message)
+        return None
 
     async def _load_page(self, query: Callable[[Session, int, int], Page[T]]) -> Sequence[T]:
         """Run `query(session, page, per_page)` for the current page; keep the page valid."""

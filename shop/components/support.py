@@ -97,6 +97,29 @@ def ticket_badge(label: Var | str, color: Var | str, **props) -> rx.Component:
     return rx.badge(label, color_scheme=color, radius="full", variant="soft", **props)
 
 
+def live_indicator(live: Var, on_resume, resume_label: str, **props) -> rx.Component:
+    """A green "Live" dot while the page follows the ticket; a button to resume once it stopped.
+
+    `props` go to the "Live" row (e.g. an element id)."""
+    return rx.cond(
+        live,
+        rx.hstack(
+            rx.box(width="8px", height="8px", border_radius="50%", background="var(--green-9)"),
+            rx.text("Live", size="1", color_scheme="green"),
+            spacing="1",
+            align="center",
+            **props,
+        ),
+        rx.button(
+            resume_label,
+            size="1",
+            variant="ghost",
+            on_click=on_resume,
+            cursor="pointer",
+        ),
+    )
+
+
 def _file_chip(f: FileRow, on_download) -> rx.Component:
     return rx.button(
         rx.icon(f.icon, size=14),
@@ -207,6 +230,16 @@ def thread(messages: Var, *, mine_role: str, on_download, **props) -> rx.Compone
         aria_live="polite",
         aria_label="Conversation",
         **props,
+    )
+
+
+def upload_or_plain(upload_id: str, button, *, with_files, plain) -> rx.Component:
+    """`button(on_click)` that uploads the files picked in `upload_id` through `with_files`
+    when there are any, else calls `plain`."""
+    return rx.cond(
+        rx.selected_files(upload_id).length() > 0,
+        button(with_files(rx.upload_files(upload_id=upload_id))),
+        button(plain),
     )
 
 

@@ -20,7 +20,7 @@ from shop.components.layout import auth_card, template
 from shop.components.products import product_image
 from shop.state.format import day, moment, money, status_color, status_label
 from shop.state.services import read
-from shop.state.session import client_ip, current_user
+from shop.state.session import client_ip, current_user, query_page
 from shop_core import ratelimit
 from shop_core.errors import NotFound, RateLimited
 from shop_core.orders import service as orders
@@ -79,10 +79,7 @@ class OrdersState(rx.State):
         if user is None:
             yield rx.redirect("/login?next=/account/orders")
             return
-        try:
-            page = max(1, int(self.router.url.query_parameters.get("page", "1")))
-        except ValueError:
-            page = 1
+        page = query_page(self)
         result = await read(lambda s: orders.list_for_user(s, user.id, page=page, per_page=20))
         self.rows = [
             OrderRow(

@@ -29,16 +29,18 @@ from shop.components.support import (
     LIVE_SECONDS,
     MessageRow,
     category_label,
+    live_indicator,
     message_rows,
     thread,
     ticket_badge,
     ticket_status_color,
     ticket_status_label,
+    upload_or_plain,
     upload_zone,
     when,
 )
 from shop.state.services import read, write
-from shop.state.session import SessionState, client_ip, current_user
+from shop.state.session import SessionState, client_ip, current_user, query_page
 from shop_core import ratelimit
 from shop_core.accounts import service as accounts
 from shop_core.errors import DomainError, NotFound, RateLimited
@@ -97,10 +99,7 @@ class SupportListState(rx.State):
         if user is None:
             yield rx.redirect("/login?next=/account/support")
             return
-        try:
-            page = max(1, int(self.router.url.query_parameters.get("page", "1")))
-        except ValueError:
-            page = 1
+        page = query_page(self)
         viewer = support.Viewer(user=user)
         # Staff see the whole queue through the service: here, only their own tickets.
         mine = support.QueueFilters(q=user.email) if viewer.is_staff else None
@@ -456,9 +455,9 @@ def _new_ticket_form() -> rx.Component:
             width="100%",
         ),
     )
-    send = rx.cond(
-        rx.selected_files(NEW_UPLOAD_ID).length() > 0,
-        rx.button(
+    send = upload_or_plain(
+        NEW_UPLOAD_ID,
+        lambda on_click: rx.button(
             rx.icon("send", size=18),
             "Open ticket",
             size="3",
@@ -466,18 +465,10 @@ def _new_ticket_form() -> rx.Component:
             loading=S.busy,
             cursor="pointer",
             id="ticket-submit",
-            on_click=S.submit_with_files(rx.upload_files(upload_id=NEW_UPLOAD_ID)),
+            on_click=on_click,
         ),
-        rx.button(
-            rx.icon("send", size=18),
-            "Open ticket",
-            size="3",
-            width="100%",
-            loading=S.busy,
-            cursor="pointer",
-            id="ticket-submit",
-            on_click=S.submit,
-        ),
+        with_files=S.submit_with_files,
+        plain=S.submit,
     )
     return rx.vstack(
         guest_fields,
@@ -815,24 +806,18 @@ class TicketState(rx.State):
 
 def _reply_box() -> rx.Component:
     S = TicketState
-    send_button = rx.cond(
-        rx.selected_files(REPLY_UPLOAD_ID).length() > 0,
-        rx.button(
+    send_button = upload_or_plain(
+        REPLY_UPLOAD_ID,
+        lambda on_click: rx.button(
             rx.icon("send", size=16),
             "Send",
             loading=S.sending,
             id="reply-send",
             cursor="pointer",
-            on_click=S.send_with_files(rx.upload_files(upload_id=REPLY_UPLOAD_ID)),
+            on_click=on_click,
         ),
-        rx.button(
-            rx.icon("send", size=16),
-            "Send",
-            loading=S.sending,
-            id="reply-send",
-            cursor="pointer",
-            on_click=S.send,
-        ),
+        with_files=S.send_with_files,
+        plain=S.send,
     )
     return card(
         rx.vstack(
@@ -871,25 +856,7 @@ def _thread_view() -> rx.Component:
                 size="2",
             ),
             rx.spacer(),
-            rx.cond(
-                S.live,
-                rx.hstack(
-                    rx.box(
-                        width="8px", height="8px", border_radius="50%", background="var(--green-9)"
-                    ),
-                    rx.text("Live", size="1", color_scheme="green"),
-                    spacing="1",
-                    align="center",
-                    id="live-indicator",
-                ),
-                rx.button(
-                    "Refresh live updates",
-                    size="1",
-                    variant="ghost",
-                    on_click=S.resume_live,
-                    cursor="pointer",
-                ),
-            ),
+            live_indicator(S.live, S.resume_live, "Refresh live updates", id="live-indicator"),
             width="100%",
             align="center",
         ),

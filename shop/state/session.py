@@ -118,3 +118,11 @@ def client_ip(state: rx.State) -> str:
     headers = router.headers.raw_headers
     forwarded = headers.get("x-forwarded-for", "") or headers.get("x-real-ip", "")
     return forwarded.split(",")[0].strip()
+
+
+def query_page(state: rx.State) -> int:
+    """The 1-based page number from the `?page=` query parameter (1 when absent or bad)."""
+    try:
+        return max(1, int(state.router.url.query_parameters.get("page", "1")))
+    except ValueError:
+        return 1

@@ -13,6 +13,7 @@ import functools
 from collections.abc import Callable
 
 import reflex as rx
+from reflex.vars import Var
 
 from shop.components.layout import SHOP_NAME, as_event_list
 from shop.state.session import SessionState, current_user
@@ -283,6 +284,40 @@ def forbidden_panel() -> rx.Component:
 
 def _checking() -> rx.Component:
     return rx.center(rx.spinner(size="3"), padding="96px", width="100%")
+
+
+def loading_missing_or(
+    loading: Var,
+    missing: Var,
+    detail: rx.Component,
+    *,
+    icon: str,
+    title: tuple,
+    back: tuple[str, str],
+    spacing: str | None = "2",
+) -> rx.Component:
+    """A detail page's body: a spinner while loading, a "not found" panel with a link back
+    (`back` = (text, href)) when missing, else `detail`."""
+    text, href = back
+    return rx.cond(
+        loading,
+        rx.center(rx.spinner(size="3"), padding_y="64px", width="100%"),
+        rx.cond(
+            missing,
+            rx.center(
+                rx.vstack(
+                    rx.icon(icon, size=32, color="var(--gray-9)"),
+                    rx.heading(*title, size="5"),
+                    rx.link(text, href=href),
+                    align="center",
+                    **({"spacing": spacing} if spacing else {}),
+                ),
+                padding_y="64px",
+                width="100%",
+            ),
+            detail,
+        ),
+    )
 
 
 def page_header(title: str, description: str, *actions: rx.Component) -> rx.Component:

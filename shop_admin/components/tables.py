@@ -18,6 +18,20 @@ def table_card(*children: rx.Component, **props) -> rx.Component:
     )
 
 
+def titled_card(title: str, icon: str, *children, **props) -> rx.Component:
+    """A table card headed by an icon and an h2 title."""
+    return table_card(
+        rx.hstack(
+            rx.icon(icon, size=18, color="var(--accent-11)"),
+            rx.heading(title, size="4", as_="h2"),
+            spacing="2",
+            align="center",
+        ),
+        *children,
+        **props,
+    )
+
+
 def scroll_table(header: list[str], body: rx.Component, **props) -> rx.Component:
     """A table that scrolls sideways on phones instead of squashing its columns."""
     return rx.box(
@@ -126,6 +140,49 @@ def filter_select(
         value=value,
         on_change=on_change,
         size="2",
+    )
+
+
+def clear_filters_button(filtered: Var, on_click) -> rx.Component:
+    """A ghost "Clear filters" button, shown only while a filter is set."""
+    return rx.cond(
+        filtered,
+        rx.button(
+            rx.icon("x", size=14),
+            "Clear filters",
+            variant="ghost",
+            size="2",
+            on_click=on_click,
+            cursor="pointer",
+        ),
+    )
+
+
+def switch_filter(text: str, checked: Var, on_change, *, id: str) -> rx.Component:
+    """An on/off filter: a switch inside its clickable label."""
+    return rx.el.label(
+        rx.switch(checked=checked, on_change=on_change, id=id),
+        rx.text(text, size="2"),
+        display="flex",
+        align_items="center",
+        gap="8px",
+        cursor="pointer",
+    )
+
+
+def job_progress_bar(percent: Var, *, done: Var, failed: Var, label: str, id: str) -> rx.Component:
+    """A background job's progress: violet while it runs, green when done, gone on failure."""
+    return rx.cond(
+        ~failed,
+        rx.progress(
+            value=percent,
+            max=100,
+            size="3",
+            width="100%",
+            color_scheme=rx.cond(done, "green", "violet"),
+            aria_label=label,
+            id=id,
+        ),
     )
 
 

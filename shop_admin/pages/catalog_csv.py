@@ -15,6 +15,7 @@ from typing import ClassVar
 import reflex as rx
 
 from shop.state.services import read
+from shop_admin.components.tables import job_progress_bar
 from shop_admin.guard import admin_event
 from shop_core.accounts.roles import Perm, Role
 from shop_core.accounts.service import UserView
@@ -290,17 +291,12 @@ def csv_progress() -> rx.Component:
                     justify="between",
                     width="100%",
                 ),
-                rx.cond(
-                    ~failed,
-                    rx.progress(
-                        value=CatalogCsvState.percent,
-                        max=100,
-                        width="100%",
-                        size="3",
-                        color_scheme=rx.cond(done, "green", "violet"),
-                        aria_label="CSV job progress",
-                        id="csv-progress",
-                    ),
+                job_progress_bar(
+                    CatalogCsvState.percent,
+                    done=done,
+                    failed=failed,
+                    label="CSV job progress",
+                    id="csv-progress",
                 ),
                 rx.text(
                     rx.cond(

@@ -8,7 +8,7 @@ from typing import ClassVar
 import reflex as rx
 
 from shop.state.services import read, write
-from shop_admin.components.layout import admin_page
+from shop_admin.components.layout import admin_page, loading_missing_or
 from shop_admin.components.tables import empty_state, scroll_table, table_card
 from shop_admin.formatting import fmt_money, fmt_time
 from shop_admin.guard import admin_event
@@ -552,21 +552,12 @@ def _profile() -> rx.Component:
     on_load=CustomerDetailState.load,
 )
 def customer_detail_page() -> rx.Component:
-    return rx.cond(
+    return loading_missing_or(
         S.loading & (S.customer_id == 0),
-        rx.center(rx.spinner(size="3"), padding_y="64px", width="100%"),
-        rx.cond(
-            S.missing,
-            rx.center(
-                rx.vstack(
-                    rx.icon("user-x", size=32, color="var(--gray-9)"),
-                    rx.heading("No such customer", size="5"),
-                    rx.link("Back to customers", href="/admin/customers"),
-                    align="center",
-                ),
-                padding_y="64px",
-                width="100%",
-            ),
-            _profile(),
-        ),
+        S.missing,
+        _profile(),
+        icon="user-x",
+        title=("No such customer",),
+        back=("Back to customers", "/admin/customers"),
+        spacing=None,
     )

@@ -10,7 +10,7 @@ import reflex as rx
 from shop.state.services import read
 from shop_admin.components.forms import Choice, choice_select, label
 from shop_admin.components.layout import admin_page
-from shop_admin.components.tables import filter_select, paged_table
+from shop_admin.components.tables import clear_filters_button, filter_select, paged_table
 from shop_admin.formatting import fmt_money, money_text, parse_money
 from shop_admin.guard import admin_event
 from shop_admin.paging import PagedListState
@@ -18,7 +18,6 @@ from shop_core.accounts.roles import Perm
 from shop_core.accounts.service import UserView
 from shop_core.customers import service as customers
 from shop_core.customers.service import CustomerRow
-from shop_core.errors import DomainError
 from shop_core.settings import get_settings
 
 ORDER_FILTERS = [("all", "Any orders"), ("yes", "Has ordered"), ("no", "Never ordered")]
@@ -113,13 +112,6 @@ class CustomersState(PagedListState, rx.State):
             )
         )
         self.rows = [to_row(c, cur) for c in items]
-
-    async def _refetch(self):
-        try:
-            await self._fetch()
-        except DomainError as exc:
-            return rx.toast.error(exc.message)
-        return None
 
     @rx.event
     @admin_event(Perm.CUSTOMERS_VIEW)
@@ -260,17 +252,7 @@ def _filters() -> rx.Component:
             filter_select(
                 SORTS, value=S.sort, on_change=S.set_sort, label="Sort customers", width="210px"
             ),
-            rx.cond(
-                S.filtered,
-                rx.button(
-                    rx.icon("x", size=14),
-                    "Clear filters",
-                    variant="ghost",
-                    size="2",
-                    on_click=S.clear_filters,
-                    cursor="pointer",
-                ),
-            ),
+            clear_filters_button(S.filtered, S.clear_filters),
             gap="8px",
             wrap="wrap",
             align="center",

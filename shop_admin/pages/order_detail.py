@@ -18,8 +18,8 @@ import reflex as rx
 from shop.components.media import media_src
 from shop.state.services import read, write
 from shop_admin.components.forms import error_summary, input_field, textarea_field
-from shop_admin.components.layout import admin_page
-from shop_admin.components.tables import table_card
+from shop_admin.components.layout import admin_page, loading_missing_or
+from shop_admin.components.tables import titled_card
 from shop_admin.errors import explain
 from shop_admin.formatting import fmt_money, fmt_time, money_text, parse_count, parse_money
 from shop_admin.guard import admin_event
@@ -527,19 +527,6 @@ S = OrderDetailState
 # --- components --------------------------------------------------------------------------------
 
 
-def _card(title: str, icon: str, *children, **props) -> rx.Component:
-    return table_card(
-        rx.hstack(
-            rx.icon(icon, size=18, color="var(--accent-11)"),
-            rx.heading(title, size="4", as_="h2"),
-            spacing="2",
-            align="center",
-        ),
-        *children,
-        **props,
-    )
-
-
 def _item(line: LineRow) -> rx.Component:
     return rx.hstack(
         rx.cond(
@@ -730,7 +717,7 @@ def _header() -> rx.Component:
 
 
 def _payments() -> rx.Component:
-    return _card(
+    return titled_card(
         "Payment & refunds",
         "credit-card",
         rx.grid(
@@ -784,7 +771,7 @@ def _payments() -> rx.Component:
 
 
 def _shipping() -> rx.Component:
-    return _card(
+    return titled_card(
         "Shipping",
         "truck",
         rx.grid(
@@ -887,7 +874,7 @@ def _event(e: EventRow) -> rx.Component:
 
 
 def _timeline() -> rx.Component:
-    return _card(
+    return titled_card(
         "Timeline",
         "history",
         rx.vstack(
@@ -1180,7 +1167,7 @@ def _detail() -> rx.Component:
         _header(),
         rx.grid(
             rx.vstack(
-                _card(
+                titled_card(
                     "Items",
                     "shopping-bag",
                     rx.vstack(
@@ -1217,22 +1204,11 @@ def _detail() -> rx.Component:
     on_load=OrderDetailState.load,
 )
 def order_detail_page() -> rx.Component:
-    return rx.cond(
+    return loading_missing_or(
         S.loading,
-        rx.center(rx.spinner(size="3"), padding_y="64px", width="100%"),
-        rx.cond(
-            S.missing,
-            rx.center(
-                rx.vstack(
-                    rx.icon("receipt", size=32, color="var(--gray-9)"),
-                    rx.heading("No order ", S.number, size="5"),
-                    rx.link("Back to orders", href="/admin/orders"),
-                    align="center",
-                    spacing="2",
-                ),
-                padding_y="64px",
-                width="100%",
-            ),
-            _detail(),
-        ),
+        S.missing,
+        _detail(),
+        icon="receipt",
+        title=("No order ", S.number),
+        back=("Back to orders", "/admin/orders"),
     )

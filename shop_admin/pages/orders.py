@@ -10,13 +10,17 @@ import reflex as rx
 
 from shop_admin.components.forms import label
 from shop_admin.components.layout import admin_page
-from shop_admin.components.tables import filter_select, paged_table
+from shop_admin.components.tables import (
+    clear_filters_button,
+    filter_select,
+    paged_table,
+    switch_filter,
+)
 from shop_admin.formatting import fmt_money, fmt_time
 from shop_admin.guard import admin_event
 from shop_admin.paging import PagedListState
 from shop_core.accounts.roles import Perm
 from shop_core.accounts.service import UserView
-from shop_core.errors import DomainError
 from shop_core.orders import service as orders
 from shop_core.orders.views import OrderSummary
 
@@ -124,13 +128,6 @@ class OrdersState(PagedListState, rx.State):
             )
         )
         self.rows = [to_row(o) for o in items]
-
-    async def _refetch(self):
-        try:
-            await self._fetch()
-        except DomainError as exc:
-            return rx.toast.error(exc.message)
-        return None
 
     @rx.event
     @admin_event(Perm.ORDERS_VIEW)
@@ -262,27 +259,10 @@ def _filters() -> rx.Component:
                 label="Filter by status",
                 width="190px",
             ),
-            rx.el.label(
-                rx.switch(
-                    checked=S.attention_only, on_change=S.set_attention, id="orders-attention"
-                ),
-                rx.text("Needs attention only", size="2"),
-                display="flex",
-                align_items="center",
-                gap="8px",
-                cursor="pointer",
+            switch_filter(
+                "Needs attention only", S.attention_only, S.set_attention, id="orders-attention"
             ),
-            rx.cond(
-                S.filtered,
-                rx.button(
-                    rx.icon("x", size=14),
-                    "Clear filters",
-                    variant="ghost",
-                    size="2",
-                    on_click=S.clear_filters,
-                    cursor="pointer",
-                ),
-            ),
+            clear_filters_button(S.filtered, S.clear_filters),
             gap="12px",
             wrap="wrap",
             align="center",

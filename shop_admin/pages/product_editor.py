@@ -33,7 +33,7 @@ from shop_admin.components.forms import (
     select_field,
     textarea_field,
 )
-from shop_admin.components.layout import admin_page
+from shop_admin.components.layout import admin_page, loading_missing_or
 from shop_admin.errors import explain
 from shop_admin.formatting import money_text, parse_count, parse_money
 from shop_admin.guard import admin_event
@@ -1403,24 +1403,13 @@ def _form() -> rx.Component:
 
 
 def _editor() -> rx.Component:
-    return rx.cond(
+    return loading_missing_or(
         S.loading,
-        rx.center(rx.spinner(size="3"), padding_y="64px", width="100%"),
-        rx.cond(
-            S.missing,
-            rx.center(
-                rx.vstack(
-                    rx.icon("package-x", size=32, color="var(--gray-9)"),
-                    rx.heading("No such product", size="5"),
-                    rx.link("Back to products", href="/admin/products"),
-                    align="center",
-                    spacing="2",
-                ),
-                padding_y="64px",
-                width="100%",
-            ),
-            _form(),
-        ),
+        S.missing,
+        _form(),
+        icon="package-x",
+        title=("No such product",),
+        back=("Back to products", "/admin/products"),
     )
 
 

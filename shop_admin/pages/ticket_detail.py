@@ -21,19 +21,21 @@ from shop.components.support import (
     TICKET_STATUS,
     MessageRow,
     category_label,
+    live_indicator,
     message_rows,
     thread,
     ticket_badge,
     ticket_status_color,
     ticket_status_label,
+    upload_or_plain,
     upload_zone,
 )
 from shop.pages.support import store_uploads
 from shop.state.services import read, write
 from shop.state.session import SessionState
 from shop_admin.components.forms import label
-from shop_admin.components.layout import admin_page
-from shop_admin.components.tables import table_card
+from shop_admin.components.layout import admin_page, loading_missing_or
+from shop_admin.components.tables import table_card, titled_card
 from shop_admin.formatting import fmt_money, fmt_time
 from shop_admin.guard import admin_event
 from shop_admin.pages.orders import order_status_badge, status_label
@@ -412,19 +414,6 @@ S = TicketDetailState
 # --- components ----------------------------------------------------------------------------
 
 
-def _card(title: str, icon: str, *children, **props) -> rx.Component:
-    return table_card(
-        rx.hstack(
-            rx.icon(icon, size=18, color="var(--accent-11)"),
-            rx.heading(title, size="4", as_="h2"),
-            spacing="2",
-            align="center",
-        ),
-        *children,
-        **props,
-    )
-
-
 def _choice_select(choices, *, value, on_change, field_id: str, text: str) -> rx.Component:
     return rx.vstack(
         label(text, field_id),
@@ -441,7 +430,7 @@ def _choice_select(choices, *, value, on_change, field_id: str, text: str) -> rx
 
 
 def _controls() -> rx.Component:
-    return _card(
+    return titled_card(
         "Ticket",
         "sliders-horizontal",
         _choice_select(
@@ -488,7 +477,7 @@ def _controls() -> rx.Component:
 def _order_card() -> rx.Component:
     return rx.cond(
         S.order_number != "",
-        _card(
+        titled_card(
             "Linked order",
             "receipt",
             rx.cond(
@@ -541,7 +530,7 @@ def _other(t: OtherTicket) -> rx.Component:
 
 
 def _customer_card() -> rx.Component:
-    return _card(
+    return titled_card(
         "Customer",
         "user-round",
         rx.vstack(
@@ -695,10 +684,8 @@ def _composer() -> rx.Component:
                     rx.text("The customer gets an email too.", size="1", color_scheme="gray"),
                 ),
                 rx.spacer(),
-                rx.cond(
-                    rx.selected_files(STAFF_UPLOAD_ID).length() > 0,
-                    _send_button(S.send_with_files(rx.upload_files(upload_id=STAFF_UPLOAD_ID))),
-                    _send_button(S.send),
+                upload_or_plain(
+                    STAFF_UPLOAD_ID, _send_button, with_files=S.send_with_files, plain=S.send
                 ),
                 width="100%",
                 align="center",
@@ -723,24 +710,7 @@ def _header() -> rx.Component:
                 size="2",
             ),
             rx.spacer(),
-            rx.cond(
-                S.live,
-                rx.hstack(
-                    rx.box(
-                        width="8px", height="8px", border_radius="50%", background="var(--green-9)"
-                    ),
-                    rx.text("Live", size="1", color_scheme="green"),
-                    spacing="1",
-                    align="center",
-                ),
-                rx.button(
-                    "Resume live updates",
-                    size="1",
-                    variant="ghost",
-                    on_click=S.resume_live,
-                    cursor="pointer",
-                ),
-            ),
+            live_indicator(S.live, S.resume_live, "Resume live updates"),
             width="100%",
             align="center",
         ),
@@ -811,24 +781,13 @@ def _detail() -> rx.Component:
 )
 def ticket_detail_page() -> rx.Component:
     return rx.box(
-        rx.cond(
+        loading_missing_or(
             S.loading,
-            rx.center(rx.spinner(size="3"), padding_y="64px", width="100%"),
-            rx.cond(
-                S.missing,
-                rx.center(
-                    rx.vstack(
-                        rx.icon("inbox", size=32, color="var(--gray-9)"),
-                        rx.heading("No ticket ", S.number, size="5"),
-                        rx.link("Back to the queue", href="/admin/tickets"),
-                        align="center",
-                        spacing="2",
-                    ),
-                    padding_y="64px",
-                    width="100%",
-                ),
-                _detail(),
-            ),
+            S.missing,
+            _detail(),
+            icon="inbox",
+            title=("No ticket ", S.number),
+            back=("Back to the queue", "/admin/tickets"),
         ),
         on_unmount=S.stop_live,
         width="100%",

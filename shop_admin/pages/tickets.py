@@ -19,14 +19,18 @@ from shop.components.support import (
 )
 from shop.state.services import read
 from shop_admin.components.layout import admin_page
-from shop_admin.components.tables import filter_select, paged_table
+from shop_admin.components.tables import (
+    clear_filters_button,
+    filter_select,
+    paged_table,
+    switch_filter,
+)
 from shop_admin.formatting import fmt_time
 from shop_admin.guard import admin_event, authorize
 from shop_admin.paging import PagedListState
 from shop_core.accounts import service as accounts
 from shop_core.accounts.roles import ROLE_PERMISSIONS, Perm
 from shop_core.accounts.service import UserView
-from shop_core.errors import DomainError
 from shop_core.support import service as support
 
 CATEGORY_FILTERS = [("all", "All categories")] + list(support.CATEGORIES.items())
@@ -152,13 +156,6 @@ class TicketsState(PagedListState, rx.State):
             StatusChip(value, label, counts.get(value, 0))
             for value, (label, _) in TICKET_STATUS.items()
         ]
-
-    async def _refetch(self):
-        try:
-            await self._fetch()
-        except DomainError as exc:
-            return rx.toast.error(exc.message)
-        return None
 
     @rx.event
     @admin_event(Perm.SUPPORT_HANDLE)
@@ -301,25 +298,8 @@ def _filters() -> rx.Component:
                 on_change=S.set_assignee_filter,
                 size="2",
             ),
-            rx.el.label(
-                rx.switch(checked=S.overdue_only, on_change=S.set_overdue, id="tickets-overdue"),
-                rx.text("Overdue only", size="2"),
-                display="flex",
-                align_items="center",
-                gap="8px",
-                cursor="pointer",
-            ),
-            rx.cond(
-                S.filtered,
-                rx.button(
-                    rx.icon("x", size=14),
-                    "Clear filters",
-                    variant="ghost",
-                    size="2",
-                    on_click=S.clear_filters,
-                    cursor="pointer",
-                ),
-            ),
+            switch_filter("Overdue only", S.overdue_only, S.set_overdue, id="tickets-overdue"),
+            clear_filters_button(S.filtered, S.clear_filters),
             gap="10px",
             wrap="wrap",
             align="center",

@@ -325,12 +325,7 @@ def _sales_by_period(session: Session, period: Period, granularity: str) -> _Que
     grouped = (
         select(
             both.c.bucket,
-            func.sum(both.c.orders).label("orders"),
-            func.sum(both.c.gross).label("gross"),
-            func.sum(both.c.discounts).label("discounts"),
-            func.sum(both.c.refunds).label("refunds"),
-            func.sum(both.c.units).label("units"),
-            func.sum(both.c.cost).label("cost"),
+            *_sales_sums(both),
         )
         .group_by(both.c.bucket)
         .subquery()
@@ -338,13 +333,20 @@ def _sales_by_period(session: Session, period: Period, granularity: str) -> _Que
     return _windowed(grouped, ("bucket", "orders"), order_by=(grouped.c.bucket,))
 
 
+_SALES_KEYS = ("orders", "gross", "discounts", "refunds", "units", "cost")
+
+
+def _sales_sums(sub) -> list:
+    """SUM() of each sales column of a subquery, under the same names."""
+    return [func.sum(sub.c[k]).label(k) for k in _SALES_KEYS]
+
+
 def _windowed(grouped, label_keys: tuple[str, ...], order_by: tuple) -> _Query:
     """Add the row count and sales totals windows to a grouped sales subquery."""
-    money = ("orders", "gross", "discounts", "refunds", "units", "cost")
     stmt = select(
         grouped,
         func.count().over().label("_rows"),
-        *[func.sum(grouped.c[k]).over().label(f"_t_{k}") for k in money],
+        *[func.sum(grouped.c[k]).over().label(f"_t_{k}") for k in _SALES_KEYS],
     )
 
     def row(r) -> dict[str, Any]:
@@ -411,12 +413,7 @@ def _sales_by_category(session: Session, period: Period) -> _Query:
         select(
             Category.id.label("category_id"),
             Category.name.label("category"),
-            func.sum(per_product.c.orders).label("orders"),
-            func.sum(per_product.c.gross).label("gross"),
-            func.sum(per_product.c.discounts).label("discounts"),
-            func.sum(per_product.c.refunds).label("refunds"),
-            func.sum(per_product.c.units).label("units"),
-            func.sum(per_product.c.cost).label("cost"),
+            *_sales_sums(per_product),
         )
         .join(ProductCategory, ProductCategory.product_id == per_product.c.product_id)
         .join(Category, Category.id == ProductCategory.category_id)
@@ -431,23 +428,36 @@ def _sales_by_category(session: Session, period: Period) -> _Query:
     return q
 
 
+def _stock_select(*columns) -> Select:
+    """Inventory items with their variant's SKU and options and the product title."""
+    return (
+        select(
+            Variant.sku.label("sku"),
+            Product.title.label("product"),
+            Variant.option_values.label("options"),
+            *columns,
+        )
+        .join(Variant, Variant.id == InventoryItem.variant_id)
+        .join(Product, Product.id == Variant.product_id)
+    )
+
+
+def _stock_cells(r) -> dict[str, Any]:
+    return {"sku": r.sku, "product": r.product, "variant": _variant_title(r.options)}
+
+
 def _inventory_valuation(session: Session) -> _Query:
     cost = func.coalesce(Variant.cost_price, 0)
     at_cost = (InventoryItem.on_hand * cost).label("value_at_cost")
     at_price = (InventoryItem.on_hand * Variant.price).label("value_at_price")
     inner = (
-        select(
-            Variant.sku.label("sku"),
-            Product.title.label("product"),
-            Variant.option_values.label("options"),
+        _stock_select(
             InventoryItem.on_hand.label("on_hand"),
             Variant.cost_price.label("unit_cost"),
             Variant.price.label("unit_price"),
             at_cost,
             at_price,
         )
-        .join(Variant, Variant.id == InventoryItem.variant_id)
-        .join(Product, Product.id == Variant.product_id)
         .where(Product.status != "archived")
         .subquery()
     )
@@ -461,9 +471,7 @@ def _inventory_valuation(session: Session) -> _Query:
 
     def row(r) -> dict[str, Any]:
         return {
-            "sku": r.sku,
-            "product": r.product,
-            "variant": _variant_title(r.options),
+            **_stock_cells(r),
             "on_hand": int(r.on_hand),
             "unit_cost": r.unit_cost,
             "unit_price": int(r.unit_price),
@@ -490,17 +498,12 @@ def _variant_title(options: Any) -> str:
 def _low_stock(session: Session) -> _Query:
     available = (InventoryItem.on_hand - InventoryItem.reserved).label("available")
     inner = (
-        select(
-            Variant.sku.label("sku"),
-            Product.title.label("product"),
-            Variant.option_values.label("options"),
+        _stock_select(
             available,
             InventoryItem.low_stock_threshold.label("threshold"),
             InventoryItem.on_hand.label("on_hand"),
             InventoryItem.reserved.label("reserved"),
         )
-        .join(Variant, Variant.id == InventoryItem.variant_id)
-        .join(Product, Product.id == Variant.product_id)
         .where(
             Product.status == "active",
             InventoryItem.on_hand - InventoryItem.reserved <= InventoryItem.low_stock_threshold,
@@ -511,9 +514,7 @@ def _low_stock(session: Session) -> _Query:
 
     def row(r) -> dict[str, Any]:
         return {
-            "sku": r.sku,
-            "product": r.product,
-            "variant": _variant_title(r.options),
+            **_stock_cells(r),
             "available": int(r.available),
             "threshold": int(r.threshold),
             "on_hand": int(r.on_hand),

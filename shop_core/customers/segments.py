@@ -329,14 +329,18 @@ def _clean(
     return name, clean, description
 
 
+def _name_conflict() -> Conflict:
+    return Conflict(
+        "A segment with that name exists.", code="segment_exists", fields={"name": "Taken."}
+    )
+
+
 def _name_taken(session: Session, name: str, exclude: int | None = None) -> None:
     stmt = select(Segment.id).where(func.lower(Segment.name) == name.lower())
     if exclude is not None:
         stmt = stmt.where(Segment.id != exclude)
     if session.execute(stmt).first() is not None:
-        raise Conflict(
-            "A segment with that name exists.", code="segment_exists", fields={"name": "Taken."}
-        )
+        raise _name_conflict()
 
 
 def _flush(session: Session) -> None:
@@ -344,9 +348,7 @@ def _flush(session: Session) -> None:
         with session.begin_nested():
             session.flush()
     except IntegrityError:
-        raise Conflict(
-            "A segment with that name exists.", code="segment_exists", fields={"name": "Taken."}
-        ) from None
+        raise _name_conflict() from None
 
 
 def create_segment(

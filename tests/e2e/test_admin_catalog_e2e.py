@@ -58,14 +58,21 @@ def snap(page, name: str) -> None:
     page.set_viewport_size(DESKTOP)
 
 
-def sign_in_owner(browser, app_server: AppServer):
+def sign_in(page, base: str, email: str, password: str, next_path: str) -> None:
+    """Sign in through /login and wait until the browser lands on `next_path`."""
+    open_page(page, f"{base}/login?next={next_path}")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("main").get_by_role("button", name="Sign in", exact=True).click()
+    # Anchored on the path: the login URL's own ?next= would match a bare suffix pattern.
+    page.wait_for_url(re.compile("^[^?]*" + re.escape(next_path) + "/?$"), timeout=TIMEOUT_MS)
+
+
+def sign_in_owner(browser, app_server: AppServer, next_path: str = "/admin/categories"):
+    """A fresh desktop context (downloads allowed) with the owner signed in at `next_path`."""
     context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
     page = context.new_page()
-    open_page(page, f"{app_server.base_url}/login?next=/admin/categories")
-    page.get_by_label("Email").fill(app_server.owner_email)
-    page.get_by_label("Password").fill(app_server.owner_password)
-    page.get_by_role("main").get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_url(re.compile(r"^[^?]*/admin/categories/?$"), timeout=TIMEOUT_MS)
+    sign_in(page, app_server.base_url, app_server.owner_email, app_server.owner_password, next_path)
     return context, page
 
 

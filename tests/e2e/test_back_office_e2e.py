@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import uuid
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.e2e.support import ARTIFACTS, AppServer
+from tests.e2e.support import ARTIFACTS, AppServer, owner_api
 from tests.e2e.test_accounts_e2e import DESKTOP, TIMEOUT_MS, open_page
+from tests.e2e.test_admin_catalog_e2e import sign_in_owner
 
 pytestmark = pytest.mark.e2e
 
@@ -33,22 +33,11 @@ ADDRESS = {
 }
 
 
-def _api(app_server: AppServer) -> httpx.Client:
-    client = httpx.Client(base_url=app_server.base_url, timeout=30)
-    login = client.post(
-        "/api/v1/auth/login",
-        json={"email": app_server.owner_email, "password": app_server.owner_password},
-    )
-    assert login.status_code == 200, login.text
-    client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
-    return client
-
-
 @pytest.fixture(scope="module")
 def sales(app_server: AppServer) -> dict:
     """Two products in a category and three paid orders (five units, two customers)."""
     run = uuid.uuid4().hex[:6]
-    api, guest = _api(app_server), httpx.Client(base_url=app_server.base_url, timeout=30)
+    api, guest = owner_api(app_server), httpx.Client(base_url=app_server.base_url, timeout=30)
     try:
         category = api.post("/api/v1/admin/categories", json={"name": f"Lamps {run}"})
         assert category.status_code == 201, category.text
@@ -97,17 +86,6 @@ def sales(app_server: AppServer) -> dict:
     return {"run": run, "moon": f"Moonbeam Lamp {run}", "sun": f"Sunrise Clock {run}"}
 
 
-def _sign_in(browser, app_server: AppServer):
-    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
-    page = context.new_page()
-    open_page(page, f"{app_server.base_url}/login?next=/admin")
-    page.get_by_label("Email").fill(app_server.owner_email)
-    page.get_by_label("Password").fill(app_server.owner_password)
-    page.get_by_role("main").get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_url(re.compile(r"^[^?]*/admin/?$"), timeout=TIMEOUT_MS)
-    return context, page
-
-
 def _snap(page, name: str, *, wait_for: str | None = PLOT) -> None:
     """Full-page screenshots at desktop and phone widths, charts redrawn for each."""
     for width, height in ((1280, 900), (390, 844)):
@@ -123,7 +101,7 @@ def _snap(page, name: str, *, wait_for: str | None = PLOT) -> None:
 
 def test_dashboard_report_export_and_segment(app_server: AppServer, browser, sales):
     ARTIFACTS.mkdir(exist_ok=True)
-    context, page = _sign_in(browser, app_server)
+    context, page = sign_in_owner(browser, app_server, "/admin")
     base = app_server.base_url
 
     # The dashboard: KPI cards and every chart drawn by Plotly.

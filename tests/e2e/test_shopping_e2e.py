@@ -15,7 +15,7 @@ from email.header import decode_header, make_header
 import httpx
 import pytest
 
-from tests.e2e.support import ARTIFACTS, AppServer
+from tests.e2e.support import ARTIFACTS, AppServer, owner_api
 from tests.e2e.test_accounts_e2e import DESKTOP, PHONE, TIMEOUT_MS, open_page, shoot
 from tests.e2e.test_admin_catalog_e2e import sign_in_owner, snap, toast
 
@@ -23,17 +23,6 @@ pytestmark = pytest.mark.e2e
 
 GUEST = {"name": "Gia Guest", "email": "gia.guest@example.com"}
 ADDRESS = {"line1": "12 Rue des Fleurs", "postal": "75001", "city": "Paris", "country": "France"}
-
-
-def _api(app_server: AppServer) -> httpx.Client:
-    client = httpx.Client(base_url=app_server.base_url, timeout=30)
-    login = client.post(
-        "/api/v1/auth/login",
-        json={"email": app_server.owner_email, "password": app_server.owner_password},
-    )
-    assert login.status_code == 200, login.text
-    client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
-    return client
 
 
 def _catalog(api: httpx.Client) -> dict[str, dict]:
@@ -90,7 +79,7 @@ def _catalog(api: httpx.Client) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def api(app_server: AppServer):
-    client = _api(app_server)
+    client = owner_api(app_server)
     yield client
     client.close()
 

@@ -21,9 +21,9 @@ from email.header import decode_header, make_header
 import httpx
 import pytest
 
-from tests.e2e.support import ARTIFACTS, AppServer
+from tests.e2e.support import ARTIFACTS, AppServer, owner_api
 from tests.e2e.test_accounts_e2e import DESKTOP, PHONE, TIMEOUT_MS, open_page, shoot
-from tests.e2e.test_admin_catalog_e2e import png_file
+from tests.e2e.test_admin_catalog_e2e import png_file, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -37,17 +37,6 @@ ADDRESS = {
 }
 
 
-def _owner_api(app_server: AppServer) -> httpx.Client:
-    client = httpx.Client(base_url=app_server.base_url, timeout=30)
-    login = client.post(
-        "/api/v1/auth/login",
-        json={"email": app_server.owner_email, "password": app_server.owner_password},
-    )
-    assert login.status_code == 200, login.text
-    client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
-    return client
-
-
 def _customer_with_order(app_server: AppServer) -> dict:
     """A customer registered with a fresh invitation, with one paid order of their own."""
     run = uuid.uuid4().hex[:6]
@@ -56,7 +45,7 @@ def _customer_with_order(app_server: AppServer) -> dict:
         "email": f"sam-{run}@example.com",
         "password": "sam-needs-help-42",
     }
-    owner = _owner_api(app_server)
+    owner = owner_api(app_server)
     try:
         product = owner.post(
             "/api/v1/admin/products",
@@ -100,14 +89,6 @@ def _customer_with_order(app_server: AppServer) -> dict:
     return {**customer, "order": order["order_number"]}
 
 
-def _sign_in(page, base: str, who_email: str, password: str, next_path: str) -> None:
-    open_page(page, f"{base}/login?next={next_path}")
-    page.get_by_label("Email").fill(who_email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("main").get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_url(re.compile("^[^?]*" + re.escape(next_path) + "/?$"), timeout=TIMEOUT_MS)
-
-
 def _emails(app_server: AppServer) -> list[tuple[str, str, str]]:
     """(to, subject, whole text) of every email in the server's outbox."""
     found = []
@@ -148,7 +129,7 @@ def test_ticket_about_an_order_answered_live_and_resolved(app_server: AppServer,
     # The customer opens the order and asks for help with it.
     customer_ctx = browser.new_context(viewport=DESKTOP)
     customer = customer_ctx.new_page()
-    _sign_in(customer, base, sam["email"], sam["password"], f"/orders/{order}")
+    sign_in(customer, base, sam["email"], sam["password"], f"/orders/{order}")
     customer.locator("#order-help").click()
     customer.wait_for_url(re.compile(rf"/support/?\?order={order}"), timeout=TIMEOUT_MS)
     customer.locator("#ticket-order_number").filter(has_text=order).wait_for(timeout=TIMEOUT_MS)
@@ -165,7 +146,7 @@ def test_ticket_about_an_order_answered_live_and_resolved(app_server: AppServer,
     # The technician (the owner) finds it at the top of the queue and takes it.
     staff_ctx = browser.new_context(viewport=DESKTOP)
     staff = staff_ctx.new_page()
-    _sign_in(staff, base, app_server.owner_email, app_server.owner_password, "/admin/tickets")
+    sign_in(staff, base, app_server.owner_email, app_server.owner_password, "/admin/tickets")
     staff.locator("#tickets-table").get_by_role("link", name=f"Help with order {order}").click()
     staff.wait_for_url(re.compile(rf"/admin/tickets/{number}/?$"), timeout=TIMEOUT_MS)
     staff.locator("#admin-ticket-number").filter(has_text=number).wait_for(timeout=TIMEOUT_MS)
