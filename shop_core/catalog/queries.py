@@ -167,15 +167,47 @@ def list_products(
     check_paging(page, per_page)
     base, sub = _matching(session, filters)
     sort = sort or ("relevance" if sub is not None else "newest")
-    total = session.exec(select(func.count()).select_from(base.subquery())).one()
+    offset = (page - 1) * per_page
     # A narrow filter (a category, a collection, a tag…) with a sort on a product column:
     # walking that column's index until a page of matches turns up reads most of the
     # index when the matches sit at its far end (jackets are dear, so "price ascending"
     # in Jackets first skips every cheaper product). Up to SORT_MATCHES_BELOW matches,
-    # sorting the matches themselves is cheap and bounded, so the index is kept out.
-    plain = sub is None and total <= SORT_MATCHES_BELOW and _narrowing(filters)
-    key = _unindexed if plain else (lambda column: column)
-    order = {
+    # sorting the matches themselves is cheap and bounded, so the index is kept out, and
+    # the same pass counts them (a window), saving a second scan.
+    ids: list[int] | None = None
+    total: int | None = None
+    if sub is None and _narrowing(filters):
+        rows = session.execute(  # rows of (id, matches): execute, not the scalar exec
+            base.add_columns(func.count().over())
+            .order_by(*_order(sort, sub, _unindexed))
+            .limit(per_page)
+            .offset(offset)
+        ).all()
+        total = int(rows[0][1]) if rows else _count(session, base)
+        if total <= SORT_MATCHES_BELOW:
+            ids = [row[0] for row in rows]
+    if total is None:
+        total = _count(session, base)
+    if ids is None:
+        ids = list(
+            session.exec(
+                base.order_by(*_order(sort, sub, lambda column: column))
+                .limit(per_page)
+                .offset(offset)
+            ).all()
+        )
+    items = summaries(session, ids)
+    facets = _facets(session, base) if with_facets else None
+    return ProductPage(items=items, total=total, page=page, per_page=per_page, facets=facets)
+
+
+def _count(session: Session, base) -> int:
+    return int(session.exec(select(func.count()).select_from(base.subquery())).one())
+
+
+def _order(sort: SortKey, sub, key) -> list:
+    """ORDER BY for `sort`; `key` wraps the sort column (to keep its index out or not)."""
+    return {
         "price": [key(Product.price_min).asc(), Product.id],
         "-price": [key(Product.price_max).desc(), Product.id.desc()],
         "newest": [key(Product.created_at).desc(), Product.id.desc()],
@@ -184,12 +216,6 @@ def list_products(
         if sub is not None
         else [key(Product.created_at).desc(), Product.id.desc()],
     }[sort]
-    ids = list(
-        session.exec(base.order_by(*order).limit(per_page).offset((page - 1) * per_page)).all()
-    )
-    items = summaries(session, ids)
-    facets = _facets(session, base) if with_facets else None
-    return ProductPage(items=items, total=int(total), page=page, per_page=per_page, facets=facets)
 
 
 def summaries(session: Session, ids: list[int]) -> list[ProductSummary]:
