@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import time
 import uuid
 from typing import ClassVar
 
@@ -15,8 +14,6 @@ import reflex as rx
 from sqlalchemy.exc import IntegrityError
 
 from shop.components.support import (
-    LIVE_IDLE_LIMIT,
-    LIVE_SECONDS,
     PRIORITY_COLORS,
     TICKET_STATUS,
     MessageRow,
@@ -31,6 +28,7 @@ from shop.components.support import (
     upload_zone,
 )
 from shop.pages.support import store_uploads
+from shop.state.live import poll_ticket
 from shop.state.services import read, write
 from shop.state.session import SessionState
 from shop_admin.components.forms import label
@@ -232,32 +230,12 @@ class TicketDetailState(rx.State):
             if not token or self._following == token:
                 return  # nothing to follow, or a loop already follows this page
             self._following = token
-        idle_since = time.monotonic()
-        while True:
-            await asyncio.sleep(LIVE_SECONDS)
 
-            def check(s):
-                user = accounts.require(
-                    accounts.user_for_web_session(s, cookie), Perm.SUPPORT_HANDLE
-                )
-                return user, support.last_activity(s, number, support.Viewer(user=user))
+        def check(s):
+            user = accounts.require(accounts.user_for_web_session(s, cookie), Perm.SUPPORT_HANDLE)
+            return user, support.last_activity(s, number, support.Viewer(user=user))
 
-            try:
-                user, activity = await read(check)
-            except DomainError:
-                async with self:
-                    if self._live_token == token:
-                        self.live = False
-                return
-            async with self:
-                if self._live_token != token:
-                    return
-                if repr(activity) != self._stamp:
-                    await self._reload(user)
-                    idle_since = time.monotonic()
-                elif time.monotonic() - idle_since > LIVE_IDLE_LIMIT:
-                    self.live, self._live_token = False, ""
-                    return
+        await poll_ticket(self, token, check, self._reload)
 
     # --- writing -------------------------------------------------------------------------------
 
