@@ -14,7 +14,6 @@ service on every read. Internal notes never reach this state.
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlencode
@@ -25,8 +24,6 @@ from shop.components.feedback import card, empty_panel, loading_panel
 from shop.components.forms import LABEL_STYLE, form_alert, submit_button, text_field
 from shop.components.layout import auth_card, template
 from shop.components.support import (
-    LIVE_IDLE_LIMIT,
-    LIVE_SECONDS,
     MessageRow,
     category_label,
     live_indicator,
@@ -39,6 +36,7 @@ from shop.components.support import (
     upload_zone,
     when,
 )
+from shop.state.live import poll_ticket
 from shop.state.services import read, write
 from shop.state.session import SessionState, client_ip, current_user, query_page
 from shop_core import ratelimit
@@ -101,10 +99,9 @@ class SupportListState(rx.State):
             return
         page = query_page(self)
         viewer = support.Viewer(user=user)
-        # Staff see the whole queue through the service: here, only their own tickets.
-        mine = support.QueueFilters(q=user.email) if viewer.is_staff else None
+        # Staff would see the whole queue: in the account area, only their own tickets.
+        mine = support.QueueFilters(mine=True)
         result = await read(lambda s: support.list_tickets(s, viewer, mine, page=page, per_page=10))
-        items = [t for t in result.items if not viewer.is_staff or t.contact_email == user.email]
         self.rows = [
             TicketRow(
                 number=t.number,
@@ -116,7 +113,7 @@ class SupportListState(rx.State):
                 updated=when(t.updated_at),
                 order_number=t.order_number or "",
             )
-            for t in items
+            for t in result.items
         ]
         self.page, self.pages, self.total = result.page, result.pages, result.total
         self.loading = False
@@ -731,36 +728,13 @@ class TicketState(rx.State):
             if not token or self._following == token:
                 return  # nothing to follow, or a loop already follows this page
             self._following = token
-        idle_since = time.monotonic()
-        while True:
-            await asyncio.sleep(LIVE_SECONDS)
 
-            def check(s):
-                user = accounts.user_for_web_session(s, cookie) if cookie else None
-                viewer = support.Viewer(user=user, email=guest_email)
-                activity = support.last_activity(s, number, viewer)
-                return viewer, activity
+        def check(s):
+            user = accounts.user_for_web_session(s, cookie) if cookie else None
+            viewer = support.Viewer(user=user, email=guest_email)
+            return viewer, support.last_activity(s, number, viewer)
 
-            try:
-                viewer, activity = await read(check)
-            except DomainError:
-                async with self:
-                    if self._live_token == token:
-                        self.live = False
-                return
-            async with self:
-                if self._live_token != token:
-                    return
-                if repr(activity) != self._stamp:
-                    try:
-                        await self._reload(viewer)
-                    except DomainError:
-                        self.live = False
-                        return
-                    idle_since = time.monotonic()
-                elif time.monotonic() - idle_since > LIVE_IDLE_LIMIT:
-                    self.live, self._live_token = False, ""
-                    return
+        await poll_ticket(self, token, check, self._reload)
 
     @rx.event
     def set_reply(self, value: str):

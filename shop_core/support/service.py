@@ -382,6 +382,7 @@ class QueueFilters(BaseModel):
     unassigned: bool = False
     overdue: bool = False
     q: str | None = None
+    mine: bool = False  # only tickets the viewer opened (staff in their own account area)
 
 
 def list_tickets(
@@ -395,7 +396,7 @@ def list_tickets(
     """Staff see the whole queue (filterable); customers see only their own tickets."""
     f = filters or QueueFilters()
     stmt = select(Ticket).order_by(Ticket.updated_at.desc(), Ticket.id.desc())
-    if not viewer.is_staff:
+    if not viewer.is_staff or f.mine:
         if viewer.user is None:
             raise NotFound("No such ticket.", code="ticket_not_found")
         stmt = stmt.where(Ticket.user_id == viewer.user.id)

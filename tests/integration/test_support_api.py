@@ -263,3 +263,17 @@ def test_attachments_checked_and_hidden_when_internal(api, customer_headers, tec
         == 404
     )
     assert api.get(f"{TICKETS}/{number}/attachments/{hidden}", headers=tech[1]).status_code == 200
+
+
+def test_staff_asking_for_their_own_tickets_get_only_those(api, customer_headers, tech):
+    from shop_core.support import service as support
+
+    user, headers = tech
+    open_ticket(api, customer_headers)
+    mine = open_ticket(api, headers, subject="My own order").json()["number"]
+    viewer = support.Viewer(user=user)
+    with read_session() as session:
+        own = support.list_tickets(session, viewer, support.QueueFilters(mine=True))
+        queue = support.list_tickets(session, viewer)
+    assert [t.number for t in own.items] == [mine] and own.total == 1
+    assert queue.total == 2
